@@ -1,0 +1,28 @@
+/*
+ * domain_conf_iommu.h: <iommu>, PCI <hostdev> and domain <iommufd>:
+ *                      parse/format pairs, post-parse resolution of the
+ *                      effective vIOMMU configuration, conf validation
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "domain_conf.h"
+
+virDomainIOMMUDef *virDomainIOMMUDefParseXML(xmlNodePtr node, GError **error);
+void virDomainIOMMUDefFormat(virBuffer *buf, const virDomainIOMMUDef *iommu);
+void virDomainIOMMUDefFree(virDomainIOMMUDef *iommu);
+
+virDomainHostdevDef *virDomainHostdevDefParseXML(xmlNodePtr node, GError **error);
+void virDomainHostdevDefFormat(virBuffer *buf, const virDomainHostdevDef *hostdev);
+void virDomainHostdevDefFree(virDomainHostdevDef *hostdev);
+
+/* domain-level <iommufd enabled= fdgroup=> */
+int virDomainIOMMUFDParseXML(xmlNodePtr node, virDomainDef *def, GError **error);
+void virDomainIOMMUFDFormat(virBuffer *buf, const virDomainDef *def);
+
+/* Effective configuration of every <iommu> (post-parse). */
+int virDomainIOMMUDefResolve(virDomainIOMMUDef *iommu, GError **error);
+
+/* Conf-level validation of the vIOMMUs, hostdevs and iommufd. */
+int virDomainIOMMUDefsValidate(const virDomainDef *def, GError **error);

@@ -1,0 +1,21 @@
+/*
+ * domain_conf_priv.h: helpers shared by the domain_conf*.c files only
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "domain_conf.h"
+#include "virxml.h"
+
+/* <address type='pci' .../> (guest) or a bare PCI address (hostdev source) */
+int virPCIDeviceAddressParseXML(xmlNodePtr node, virPCIDeviceAddress *addr,
+                                GError **error);
+void virPCIDeviceAddressFormat(virBuffer *buf, const virPCIDeviceAddress *addr,
+                               bool withType);
+
+/* The <address>, <alias>, <acpi> children of a device element */
+int virDomainDeviceInfoParseXML(xmlNodePtr node, virDomainDeviceInfo *info,
+                                GError **error);
+void virDomainDeviceInfoFormat(virBuffer *buf, const virDomainDeviceInfo *info);
+void virDomainDeviceInfoClear(virDomainDeviceInfo *info);

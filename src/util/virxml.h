@@ -1,0 +1,79 @@
+/*
+ * virxml.h: libxml2 helpers: strict attribute/child checks, typed
+ *           attribute getters, element formatting
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
+#include "virbuffer.h"
+#include "virenum.h"
+#include "virerror.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathObject, xmlXPathFreeObject);
+
+/* Parse @xmlStr (or the file @filename when @xmlStr is NULL). When
+ * @rootName is given the root element must have that name. */
+xmlDocPtr virXMLParse(const char *filename, const char *xmlStr,
+                      const char *rootName, GError **error);
+
+/* Read a whole file into memory ("cannot read file '%s'" on failure). */
+char *virXMLReadFile(const char *path, GError **error);
+
+typedef enum {
+    VIR_XML_PROP_NONE = 0,
+    VIR_XML_PROP_REQUIRED = 1 << 0,  /* missing attribute is an error */
+    VIR_XML_PROP_NONZERO = 1 << 1,   /* zero is rejected */
+} virXMLPropFlags;
+
+char *virXMLPropString(xmlNodePtr node, const char *name);
+
+/* All typed getters: return 0 when absent (result untouched), 1 when
+ * present and valid, -1 with @error set otherwise. */
+int virXMLPropTristateSwitch(xmlNodePtr node, const char *name,
+                             virXMLPropFlags flags,
+                             virTristateSwitch *result, GError **error);
+int virXMLPropTristateBool(xmlNodePtr node, const char *name,
+                           virXMLPropFlags flags,
+                           virTristateBool *result, GError **error);
+int virXMLPropUInt(xmlNodePtr node, const char *name, int base,
+                   virXMLPropFlags flags, unsigned int *result,
+                   GError **error);
+int virXMLPropULongLong(xmlNodePtr node, const char *name, int base,
+                        virXMLPropFlags flags, unsigned long long *result,
+                        GError **error);
+int virXMLPropEnum(xmlNodePtr node, const char *name,
+                   int (*strToInt)(const char *),
+                   virXMLPropFlags flags, int *result, GError **error);
+
+/* Text content of @node, whitespace kept (caller frees). */
+char *virXMLNodeContentString(xmlNodePtr node);
+
+/* First element child of @node called @name, or NULL. */
+xmlNodePtr virXMLNodeGetChild(xmlNodePtr node, const char *name);
+/* Number of element children called @name. */
+size_t virXMLNodeCountChildren(xmlNodePtr node, const char *name);
+
+/* Reject anything in @node outside the supported subset: every attribute
+ * must be in @attrs and every element child in @children (both
+ * NULL-terminated, either may be NULL for "none allowed"). The error
+ * names the element, its parent and the offending item. */
+int virXMLCheckNode(xmlNodePtr node, const char *const *attrs,
+                    const char *const *children, GError **error);
+
+/* Write "<name attrs>children</name>" or "<name attrs/>" into @buf; does
+ * nothing if both buffers are empty. Consumes both buffers. */
+void virXMLFormatElement(virBuffer *buf, const char *name,
+                         virBuffer *attrBuf, virBuffer *childBuf);
+/* Same, but writes "<name/>" even when both are empty. */
+void virXMLFormatElementEmpty(virBuffer *buf, const char *name,
+                              virBuffer *attrBuf, virBuffer *childBuf);
+
+/* Canonical XML text of a node (for metadata kept verbatim). */
+char *virXMLNodeToString(xmlDocPtr doc, xmlNodePtr node);

@@ -1,0 +1,53 @@
+/*
+ * testutils.h: data-driven test harness in libvirt's style
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Environment:
+ *   VIR_TEST_REGENERATE_OUTPUT=1  rewrite expected files from actual output
+ *   VIR_TEST_DEBUG=1              print a diff for each failure
+ *   VIR_TEST_RANGE=N[-M]          only run tests N..M (1-based)
+ *
+ * A test program registers the data directories it reads; at the end every
+ * file in them that no test opened (virTestUseFile) is reported as an
+ * unused data file and fails the program.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <glib.h>
+
+#define abs_srcdir (g_getenv("abs_srcdir") ? g_getenv("abs_srcdir") : ABS_SRCDIR)
+
+typedef int (*virTestFunc)(const void *opaque);
+
+/* Run one test case; returns 0 on pass, -1 on failure. */
+int virTestRun(const char *title, virTestFunc body, const void *data);
+
+/* Print "N passed, N failed" (and unused-file failures), return exit code */
+int virTestMain(int argc, char **argv, int (*func)(void));
+
+bool virTestRegenerate(void);
+bool virTestDebug(void);
+
+/* Remember that @path is used by a test (for the unused-file check). */
+void virTestUseFile(const char *path);
+/* Files in @dir whose names match @glob (NULL = all) must be used. */
+void virTestRegisterDataDir(const char *dir, const char *glob);
+
+/* Compare @actual with the contents of @path. With regenerate on, write it
+ * instead (creating the file). The file is marked used. */
+int virTestCompareToFile(const char *actual, const char *path);
+
+/* Report a mismatch with a unified-ish diff in debug mode */
+int virTestDifference(const char *expect, const char *actual,
+                      const char *path);
+
+/* Load a file's content (marks it used); NULL + message on failure */
+char *virTestLoadFile(const char *path);
+
+/* Absolute path of a data file: abs_srcdir/@subdir/@name */
+char *virTestDataPath(const char *subdir, const char *name);
+
+/* Replace every occurrence of @abs_srcdir in @str with "ABS_SRCDIR" */
+char *virTestSanitizePaths(const char *str);

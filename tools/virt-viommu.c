@@ -1,0 +1,112 @@
+/*
+ * virt-viommu.c: command dispatcher of the virt-viommu tool
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "virt-viommu.h"
+
+static const vvCommand commands[] = {
+    /* one entry per command; each command lives in its own file */
+    { NULL, NULL, NULL },
+};
+
+int
+vvReportError(const GError *err)
+{
+    fprintf(stderr, "error: %s\n", err->message);
+    if (err->domain != VIR_ERROR)
+        return VIRT_VIOMMU_EXIT_ENV;
+    switch ((virErrorNumber)err->code) {
+    case VIR_ERR_XML_ERROR:
+    case VIR_ERR_XML_DETAIL:
+    case VIR_ERR_CONFIG_UNSUPPORTED:
+    case VIR_ERR_XML_INVALID_SCHEMA:
+    case VIR_ERR_OPERATION_UNSUPPORTED:
+        return VIRT_VIOMMU_EXIT_INVALID;
+    default:
+        return VIRT_VIOMMU_EXIT_ENV;
+    }
+}
+
+int
+vvUsageError(const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "error: %s\n", msg);
+    fprintf(stderr, _("Try 'virt-viommu --help'.\n"));
+    return VIRT_VIOMMU_EXIT_ENV;
+}
+
+bool
+vvParseOptions(const char *cmd, const char *params, GOptionEntry *entries,
+               int *argc, char ***argv)
+{
+    g_autoptr(GOptionContext) ctx = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *full = g_strdup_printf("%s %s", cmd, params ? params : "");
+
+    ctx = g_option_context_new(full);
+    g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
+    g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
+    if (!g_option_context_parse(ctx, argc, argv, &err)) {
+        vvUsageError("%s", err->message);
+        return false;
+    }
+    return true;
+}
+
+void
+vvPrint(const char *text)
+{
+    fputs(text, stdout);
+    fflush(stdout);
+}
+
+static void
+vvUsage(FILE *out)
+{
+    size_t i;
+
+    fprintf(out, _("Usage: virt-viommu COMMAND [OPTION...] [ARG...]\n\nCommands:\n"));
+    for (i = 0; commands[i].name; i++)
+        fprintf(out, "  %-18s %s\n", commands[i].name, _(commands[i].summary));
+    fprintf(out, _("\n'virt-viommu COMMAND --help' describes the options of a command.\n"));
+}
+
+int
+main(int argc, char **argv)
+{
+    size_t i;
+
+    setlocale(LC_ALL, "");
+    bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+    bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+    textdomain(GETTEXT_PACKAGE);
+
+    if (argc < 2)
+        return vvUsageError(_("missing command"));
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        vvUsage(stdout);
+        return VIRT_VIOMMU_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("virt-viommu %s\n", VERSION);
+        return VIRT_VIOMMU_EXIT_OK;
+    }
+    for (i = 0; commands[i].name; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].func(argc - 1, argv + 1);
+    }
+    return vvUsageError(_("unknown command '%s'"), argv[1]);
+}

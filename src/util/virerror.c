@@ -60,7 +60,7 @@ virErrorSetV(GError **error, virErrorNumber code, const char *suffix,
                 suffix ? ": " : "", suffix ? suffix : "");
 }
 
-void
+int
 virErrorSet(GError **error, virErrorNumber code, const char *fmt, ...)
 {
     va_list ap;
@@ -68,9 +68,10 @@ virErrorSet(GError **error, virErrorNumber code, const char *fmt, ...)
     va_start(ap, fmt);
     virErrorSetV(error, code, NULL, fmt, ap);
     va_end(ap);
+    return -1;
 }
 
-void
+int
 virErrorSetSystem(GError **error, int errnum, const char *fmt, ...)
 {
     va_list ap;
@@ -78,6 +79,7 @@ virErrorSetSystem(GError **error, int errnum, const char *fmt, ...)
     va_start(ap, fmt);
     virErrorSetV(error, VIR_ERR_SYSTEM_ERROR, g_strerror(errnum), fmt, ap);
     va_end(ap);
+    return -1;
 }
 
 gboolean

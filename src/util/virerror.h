@@ -37,20 +37,21 @@ typedef enum {
 /* Translated prefix for @code ("XML error", "unsupported configuration", ...) */
 const char *virErrorPrefix(virErrorNumber code);
 
-/* Set @error (if not NULL and not yet set) to "<prefix>: <message>". */
-void virErrorSet(GError **error, virErrorNumber code, const char *fmt, ...)
+/* Set @error (if not NULL and not yet set) to "<prefix>: <message>".
+ * Always returns -1. */
+int virErrorSet(GError **error, virErrorNumber code, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 
 /* Like virErrorSet but appends ": <strerror(errnum)>" (VIR_ERR_SYSTEM_ERROR). */
-void virErrorSetSystem(GError **error, int errnum, const char *fmt, ...)
+int virErrorSetSystem(GError **error, int errnum, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
 
 /* Report the error the libvirt way: returns -1 so that callers can write
  *   return virReportError(error, VIR_ERR_XML_ERROR, _("..."), ...);     */
 #define virReportError(error, code, ...) \
-    (virErrorSet((error), (code), __VA_ARGS__), -1)
+    virErrorSet((error), (code), __VA_ARGS__)
 #define virReportSystemError(error, errnum, ...) \
-    (virErrorSetSystem((error), (errnum), __VA_ARGS__), -1)
+    virErrorSetSystem((error), (errnum), __VA_ARGS__)
 
 /* True if @error is of the VIR_ERROR domain with @code */
 gboolean virErrorMatches(const GError *error, virErrorNumber code);

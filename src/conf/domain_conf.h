@@ -90,6 +90,13 @@ typedef enum {
 } virDomainControllerModelUSB;
 VIR_ENUM_DECL(virDomainControllerModelUSB);
 
+typedef enum {
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_DEFAULT = -1,
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_VIRTIO_SCSI = 0,
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_LAST
+} virDomainControllerModelSCSI;
+VIR_ENUM_DECL(virDomainControllerModelSCSI);
+
 typedef struct {
     virDomainControllerType type;
     int idx;                 /* index= */
@@ -98,6 +105,7 @@ typedef struct {
     char *modelName;
     /* <target> of pci controllers; -1 = absent */
     int chassis;
+    int chassisNr;           /* pci-bridge <target chassisNr=> */
     int port;
     int busNr;
     int targetIndex;
@@ -444,6 +452,15 @@ bool virDomainHostdevUsesIOMMUFD(const virDomainDef *def,
  * NULL when there is none. */
 const virDomainIOMMUDef *virDomainHostdevFindIOMMU(const virDomainDef *def,
                                                    const virDomainHostdevDef *hostdev);
+
+/* Index of the PCI root complex bus @bus hangs off: 0 for pcie.0/pci.0, or
+ * the index of a pcie/pci-expander-bus. Unaddressed devices count as bus 0. */
+int virDomainPCIBusRootComplex(const virDomainDef *def, unsigned int bus);
+
+/* The first conventional PCI bridge (pci-bridge, pcie-to-pci-bridge,
+ * dmi-to-pci-bridge) between bus @bus and its root complex, or NULL. */
+const virDomainControllerDef *virDomainPCIBusFindBridge(const virDomainDef *def,
+                                                         unsigned int bus);
 
 /* Controller lookup by type + index */
 virDomainControllerDef *virDomainDefFindController(const virDomainDef *def,

@@ -469,8 +469,10 @@ virDomainIOMMUResolveIntel(virDomainIOMMUDef *iommu, GError **error)
                         drv->pasid == VIR_TRISTATE_SWITCH_ON;
     eff->svm = drv->svm == VIR_TRISTATE_SWITCH_ON;
     eff->fs1gp = eff->nesting && drv->fs1gp != VIR_TRISTATE_SWITCH_OFF;
+    /* First-stage translation is 4-level (48-bit); machine types up to
+     * pc-q35-9.1 default to 39 bits, so the width is always made explicit. */
     eff->awBits = drv->aw_bits;
-    if (!eff->awBits && drv->nesting == VIR_TRISTATE_SWITCH_ON)
+    if (!eff->awBits && eff->nesting)
         eff->awBits = 48;
     return 0;
 }
@@ -694,28 +696,63 @@ virDomainHostdevUsesIOMMUFD(const virDomainDef *def,
     return def->iommufd == VIR_TRISTATE_BOOL_YES;
 }
 
-/* Index of the root complex (0 = pcie.0/pci.0, else the index of a
- * pcie/pci-expander-bus) that the PCI bus @bus hangs off. Devices and
- * controllers without an address are placed on bus 0. */
-static int
-virDomainPCIBusRootComplex(const virDomainDef *def, unsigned int bus)
+/* Walk from bus @bus towards its root complex. Stops at the first
+ * controller for which @stop returns true (and returns it), or returns
+ * NULL at the root. *@root gets the root complex index (0 = pcie.0/pci.0,
+ * else the index of a pcie/pci-expander-bus). Devices and controllers
+ * without an address are placed on bus 0. */
+static const virDomainControllerDef *
+virDomainPCIBusWalk(const virDomainDef *def, unsigned int bus,
+                    bool (*stop)(const virDomainControllerDef *ctrl),
+                    int *root)
 {
     size_t guard;
 
+    *root = 0;
     for (guard = 0; guard <= def->ncontrollers; guard++) {
         const virDomainControllerDef *ctrl =
             virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, bus);
 
         if (!ctrl || bus == 0)
-            return 0;
+            return NULL;
+        if (stop && stop(ctrl))
+            return ctrl;
         if (ctrl->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_EXPANDER_BUS ||
-            ctrl->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_EXPANDER_BUS)
-            return ctrl->idx;
+            ctrl->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_EXPANDER_BUS) {
+            *root = ctrl->idx;
+            return NULL;
+        }
         if (ctrl->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
-            return 0;
+            return NULL;
         bus = ctrl->info.pci.bus;
     }
-    return 0;  /* a loop in the topology: validation reports it elsewhere */
+    return NULL;  /* a loop in the topology: validation reports it elsewhere */
+}
+
+int
+virDomainPCIBusRootComplex(const virDomainDef *def, unsigned int bus)
+{
+    int root;
+
+    virDomainPCIBusWalk(def, bus, NULL, &root);
+    return root;
+}
+
+static bool
+virDomainControllerIsConventionalBridge(const virDomainControllerDef *ctrl)
+{
+    return ctrl->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE ||
+           ctrl->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE ||
+           ctrl->model == VIR_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE;
+}
+
+const virDomainControllerDef *
+virDomainPCIBusFindBridge(const virDomainDef *def, unsigned int bus)
+{
+    int root;
+
+    return virDomainPCIBusWalk(def, bus, virDomainControllerIsConventionalBridge,
+                               &root);
 }
 
 const virDomainIOMMUDef *

@@ -9,6 +9,20 @@
 
 #include "domain_conf.h"
 #include "qemu_capabilities.h"
+#include "virhostiommu.h"
+
+/* ---- validation ---------------------------------------------------------- */
+
+/* The vIOMMUs of @def against the binary and QEMU's realize/attach rules. */
+int qemuViommuValidate(const virDomainDef *def, const virQEMUCaps *caps,
+                       GError **error);
+
+/* Every PCI hostdev of @def against the host, device by device. Nothing
+ * learnt from the host is written into @def. */
+int qemuViommuValidateHost(const virDomainDef *def, const virHostIOMMU *host,
+                           GError **error);
+
+/* ---- command line -------------------------------------------------------- */
 
 /* Extra -machine properties the vIOMMU needs ("kernel_irqchip=split",
  * "iommu=smmuv3"), appended as ",key=value" to @machineOpts. */
@@ -22,3 +36,53 @@ int qemuViommuBuildIOMMUCommandLine(GPtrArray *args, const virDomainDef *def,
 /* -object iommufd (once) and -device vfio-pci for every PCI hostdev. */
 int qemuViommuBuildHostdevCommandLine(GPtrArray *args, const virDomainDef *def,
                                       const virQEMUCaps *caps, GError **error);
+
+/* ---- explain -------------------------------------------------------------- */
+
+/* vIOMMU flags QEMU reports to VFIO (include/hw/core/iommu.h) */
+typedef enum {
+    QEMU_VIOMMU_FLAG_WANT_NESTING_PARENT = 1 << 0,
+    QEMU_VIOMMU_FLAG_PASID_SUPPORTED = 1 << 1,
+    QEMU_VIOMMU_FLAG_WANT_NESTING_DIRTY_TRACKING = 1 << 2,
+    QEMU_VIOMMU_FLAG_WANT_PASID_ATTACH = 1 << 3,
+} qemuViommuFlag;
+
+/* IOMMU_HWPT_ALLOC flags VFIO requests for the device's default HWPT */
+typedef enum {
+    QEMU_HWPT_ALLOC_NEST_PARENT = 1 << 0,
+    QEMU_HWPT_ALLOC_DIRTY_TRACKING = 1 << 1,
+    QEMU_HWPT_ALLOC_PASID = 1 << 3,
+} qemuHWPTAllocFlag;
+
+typedef struct {
+    char *alias;              /* hostdev alias */
+    char *address;            /* host BDF */
+    char *iommuAlias;         /* vIOMMU in front, NULL for none */
+    char *iommuModel;
+    char *hostUnit;           /* host IOMMU unit, NULL if unknown */
+    char *hostUnitType;
+    bool iommufd;             /* effective backend */
+    unsigned int viommuFlags; /* qemuViommuFlag */
+    unsigned int hwptFlags;   /* qemuHWPTAllocFlag; 0 for the legacy container */
+    unsigned int pasidBits;   /* guest PASID width asked for, 0 none */
+    bool supported;           /* this host supports the combination */
+    char *reason;             /* why not / caveat, NULL when nothing to say */
+    GPtrArray *notes;         /* further remarks (char *) */
+} qemuViommuExplainDevice;
+
+typedef struct {
+    qemuViommuExplainDevice **devices;
+    size_t ndevices;
+} qemuViommuExplanation;
+
+void qemuViommuExplanationFree(qemuViommuExplanation *expl);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuViommuExplanation, qemuViommuExplanationFree);
+
+/* Per assigned device: flags and host verdicts. @host may be NULL (then
+ * the host columns say "not checked"). */
+qemuViommuExplanation *qemuViommuExplain(const virDomainDef *def,
+                                         const virQEMUCaps *caps,
+                                         const virHostIOMMU *host);
+
+char *qemuViommuExplanationFormatText(const qemuViommuExplanation *expl);
+char *qemuViommuExplanationFormatJSON(const qemuViommuExplanation *expl);

@@ -1,0 +1,278 @@
+/*
+ * domainxmltest.c: domain XML round-trip and parse-error tests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Data in tests/domainxmldata/:
+ *   DO_TEST("NAME")             NAME.xml parses, passes post-parse and
+ *                               validation, and formats back to NAME.xml;
+ *   DO_TEST_OUT("NAME")         the same, but the expected output is
+ *                               NAME.out.xml (units normalized, ...);
+ *   DO_TEST_PARSE_ERROR("NAME") NAME.xml fails; NAME.err holds the exact
+ *                               message followed by a newline.
+ * Every round trip is checked twice: the formatted output must parse and
+ * format to itself again. VIR_TEST_REGENERATE_OUTPUT=1 rewrites .out.xml
+ * and .err files (never the inputs).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "testutils.h"
+#include "domain_conf.h"
+
+#define DATADIR "domainxmldata"
+
+typedef enum {
+    TEST_ROUNDTRIP,       /* output == input */
+    TEST_ROUNDTRIP_OUT,   /* output == NAME.out.xml */
+    TEST_PARSE_ERROR,     /* error == NAME.err */
+} testDomainXMLKind;
+
+typedef struct {
+    const char *name;
+    testDomainXMLKind kind;
+} testDomainXMLInfo;
+
+static char *
+testFormatFile(const char *path, GError **error)
+{
+    g_autoptr(virDomainDef) def = virDomainDefParseFile(path, 0, error);
+
+    if (!def)
+        return NULL;
+    return virDomainDefFormat(def);
+}
+
+/* Formatting is a fixed point: parsing the output gives the same output. */
+static int
+testFormatIsStable(const char *formatted, const char *name)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(virDomainDef) def = virDomainDefParseString(formatted, 0, &err);
+    g_autofree char *again = NULL;
+
+    if (!def) {
+        fprintf(stderr, "%s: formatted XML does not parse again: %s\n",
+                name, err->message);
+        return -1;
+    }
+    again = virDomainDefFormat(def);
+    if (strcmp(again, formatted) != 0) {
+        fprintf(stderr, "%s: second round trip differs\n", name);
+        return virTestDifference(formatted, again, name);
+    }
+    return 0;
+}
+
+static int
+testRoundTrip(const testDomainXMLInfo *info)
+{
+    g_autofree char *xmlName = g_strdup_printf("%s.xml", info->name);
+    g_autofree char *in = virTestDataPath(DATADIR, xmlName);
+    g_autofree char *actual = NULL;
+    g_autoptr(GError) err = NULL;
+
+    virTestUseFile(in);
+    if (!(actual = testFormatFile(in, &err))) {
+        fprintf(stderr, "%s: unexpected error: %s\n", info->name, err->message);
+        return -1;
+    }
+
+    if (info->kind == TEST_ROUNDTRIP_OUT) {
+        g_autofree char *outName = g_strdup_printf("%s.out.xml", info->name);
+        g_autofree char *out = virTestDataPath(DATADIR, outName);
+
+        if (virTestCompareToFile(actual, out) < 0)
+            return -1;
+    } else {
+        /* compared without regeneration: the input is never rewritten */
+        g_autofree char *expect = virTestLoadFile(in);
+
+        if (!expect)
+            return -1;
+        if (strcmp(expect, actual) != 0) {
+            if (virTestRegenerate())
+                fprintf(stderr, "%s: output differs from the input; use DO_TEST_OUT\n",
+                        info->name);
+            return virTestDifference(expect, actual, in);
+        }
+    }
+    return testFormatIsStable(actual, info->name);
+}
+
+static int
+testParseError(const testDomainXMLInfo *info)
+{
+    g_autofree char *xmlName = g_strdup_printf("%s.xml", info->name);
+    g_autofree char *errName = g_strdup_printf("%s.err", info->name);
+    g_autofree char *in = virTestDataPath(DATADIR, xmlName);
+    g_autofree char *errFile = virTestDataPath(DATADIR, errName);
+    g_autofree char *actual = NULL;
+    g_autofree char *msg = NULL;
+    g_autoptr(GError) err = NULL;
+
+    virTestUseFile(in);
+    if ((actual = testFormatFile(in, &err))) {
+        fprintf(stderr, "%s: parsed although an error was expected\n", info->name);
+        return -1;
+    }
+    if (!err || err->domain != VIR_ERROR) {
+        fprintf(stderr, "%s: failed without a VIR_ERROR error\n", info->name);
+        return -1;
+    }
+    msg = g_strdup_printf("%s\n", err->message);
+    g_free(actual);
+    actual = virTestSanitizePaths(msg);
+    return virTestCompareToFile(actual, errFile);
+}
+
+static int
+testDomainXML(const void *opaque)
+{
+    const testDomainXMLInfo *info = opaque;
+
+    if (info->kind == TEST_PARSE_ERROR)
+        return testParseError(info);
+    return testRoundTrip(info);
+}
+
+static int
+mymain(void)
+{
+    int ret = 0;
+    g_autofree char *dir = g_build_filename(abs_srcdir, DATADIR, NULL);
+
+    virTestRegisterDataDir(dir, NULL);
+
+#define DO_TEST_FULL(name, kind) \
+    do { \
+        static const testDomainXMLInfo info = { name, kind }; \
+        if (virTestRun("domain XML " name, testDomainXML, &info) < 0) \
+            ret = -1; \
+    } while (0)
+#define DO_TEST(name) DO_TEST_FULL(name, TEST_ROUNDTRIP)
+#define DO_TEST_OUT(name) DO_TEST_FULL(name, TEST_ROUNDTRIP_OUT)
+#define DO_TEST_PARSE_ERROR(name) DO_TEST_FULL(name, TEST_PARSE_ERROR)
+
+    /* domain basics */
+    DO_TEST("minimal");
+    DO_TEST("basic-q35");
+    DO_TEST("title-description");
+    DO_TEST("metadata-kept");
+    DO_TEST_OUT("metadata-reindent");
+    DO_TEST_OUT("memory-units-binary");
+    DO_TEST_OUT("memory-units-decimal");
+    DO_TEST_OUT("memory-units-default");
+    DO_TEST_OUT("memory-units-tib");
+    DO_TEST("vcpu-auto");
+    DO_TEST("vcpu-plain");
+    DO_TEST_OUT("element-order");
+
+    /* os, features, cpu, clock, lifecycle */
+    DO_TEST("os-firmware-efi");
+    DO_TEST("os-loader-rom");
+    DO_TEST("os-aarch64-virt");
+    DO_TEST("features-ioapic");
+    DO_TEST("features-ioapic-kvm");
+    DO_TEST("features-empty");
+    DO_TEST("cpu-custom");
+    DO_TEST("cpu-host-model");
+    DO_TEST("cpu-maximum");
+    DO_TEST_OUT("cpu-no-mode");
+    DO_TEST("clock-timers");
+    DO_TEST("lifecycle");
+
+    /* devices */
+    DO_TEST("controllers-pcie");
+    DO_TEST("controllers-pci-i440fx");
+    DO_TEST_OUT("controller-port-decimal");
+    DO_TEST("controllers-storage-usb");
+    DO_TEST("disks");
+    DO_TEST("interfaces");
+    DO_TEST("chardev-file");
+    DO_TEST("chardev-pci-serial");
+    DO_TEST("memballoon-none");
+    DO_TEST("user-aliases");
+    DO_TEST_OUT("empty-devices");
+    DO_TEST_OUT("pci-address-decimal");
+    DO_TEST_OUT("device-order");
+
+    /* XML and subset errors */
+    DO_TEST_PARSE_ERROR("err-xml-malformed");
+    DO_TEST_PARSE_ERROR("err-root-element");
+    DO_TEST_PARSE_ERROR("err-unknown-element");
+    DO_TEST_PARSE_ERROR("err-unknown-device");
+    DO_TEST_PARSE_ERROR("err-unknown-disk-attr");
+    DO_TEST_PARSE_ERROR("err-unknown-cpu-child");
+    DO_TEST_PARSE_ERROR("err-qemu-commandline");
+    DO_TEST_PARSE_ERROR("err-domain-attr");
+    DO_TEST_PARSE_ERROR("err-hostdev-usb");
+    DO_TEST_PARSE_ERROR("err-hostdev-capabilities");
+    DO_TEST_PARSE_ERROR("err-net-type");
+    DO_TEST_PARSE_ERROR("err-chr-type");
+    DO_TEST_PARSE_ERROR("err-controller-type");
+
+    /* domain basics */
+    DO_TEST_PARSE_ERROR("err-domain-type");
+    DO_TEST_PARSE_ERROR("err-missing-name");
+    DO_TEST_PARSE_ERROR("err-duplicate-name");
+    DO_TEST_PARSE_ERROR("err-uuid-malformed");
+    DO_TEST_PARSE_ERROR("err-metadata-text");
+    DO_TEST_PARSE_ERROR("err-missing-memory");
+    DO_TEST_PARSE_ERROR("err-memory-unit");
+    DO_TEST_PARSE_ERROR("err-memory-overflow");
+    DO_TEST_PARSE_ERROR("err-current-memory-larger");
+    DO_TEST_PARSE_ERROR("err-vcpu-zero");
+    DO_TEST_PARSE_ERROR("err-vcpu-placement");
+    DO_TEST_PARSE_ERROR("err-missing-os");
+    DO_TEST_PARSE_ERROR("err-os-type");
+    DO_TEST_PARSE_ERROR("err-os-arch");
+    DO_TEST_PARSE_ERROR("err-boot-dev");
+    DO_TEST_PARSE_ERROR("err-ioapic-driver");
+    DO_TEST_PARSE_ERROR("err-cpu-mode");
+    DO_TEST_PARSE_ERROR("err-clock-offset");
+    DO_TEST_PARSE_ERROR("err-clock-timer");
+    DO_TEST_PARSE_ERROR("err-lifecycle");
+
+    /* devices */
+    DO_TEST_PARSE_ERROR("err-controller-model");
+    DO_TEST_PARSE_ERROR("err-controller-dup-index");
+    DO_TEST_PARSE_ERROR("err-controller-root-index");
+    DO_TEST_PARSE_ERROR("err-controller-index0-not-root");
+    DO_TEST_PARSE_ERROR("err-controller-chassis-range");
+    DO_TEST_PARSE_ERROR("err-controller-busnr-model");
+    DO_TEST_PARSE_ERROR("err-controller-root-address");
+    DO_TEST_PARSE_ERROR("err-pci-address-duplicate");
+    DO_TEST_PARSE_ERROR("err-pci-address-slot");
+    DO_TEST_PARSE_ERROR("err-pci-address-function");
+    DO_TEST_PARSE_ERROR("err-pci-address-host-bridge");
+    DO_TEST_PARSE_ERROR("err-acpi-index-range");
+    DO_TEST_PARSE_ERROR("err-address-type");
+    DO_TEST_PARSE_ERROR("err-alias-duplicate");
+    DO_TEST_PARSE_ERROR("err-alias-not-user");
+    DO_TEST_PARSE_ERROR("err-alias-chars");
+    DO_TEST_PARSE_ERROR("err-disk-dup-target");
+    DO_TEST_PARSE_ERROR("err-disk-bus");
+    DO_TEST_PARSE_ERROR("err-disk-format");
+    DO_TEST_PARSE_ERROR("err-disk-block-file");
+    DO_TEST_PARSE_ERROR("err-disk-no-source");
+    DO_TEST_PARSE_ERROR("err-disk-drive-address-virtio");
+    DO_TEST_PARSE_ERROR("err-disk-target-name");
+    DO_TEST_PARSE_ERROR("err-net-mac");
+    DO_TEST_PARSE_ERROR("err-net-mac-multicast");
+    DO_TEST_PARSE_ERROR("err-net-no-source");
+    DO_TEST_PARSE_ERROR("err-net-model");
+    DO_TEST_PARSE_ERROR("err-chr-file-no-path");
+    DO_TEST_PARSE_ERROR("err-memballoon-none-address");
+    DO_TEST_PARSE_ERROR("err-memballoon-twice");
+
+    /* iommu, hostdev and iommufd cases: add them here */
+
+    return ret;
+}
+
+int
+main(int argc, char **argv)
+{
+    return virTestMain(argc, argv, mymain);
+}

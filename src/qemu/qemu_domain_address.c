@@ -1,0 +1,1103 @@
+/*
+ * qemu_domain_address.c: PCI topology of a domain the way libvirt's QEMU
+ *                        driver lays it out at define time
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The assignment runs twice, like libvirt's: a first pass over every device
+ * finds out how many pcie-root-ports have to be added (a PCIe endpoint
+ * without an address needs a hot-pluggable slot, and only root ports and
+ * switch downstream ports have one); the ports are then added to the
+ * domain, and a second pass hands out the addresses for real, so that the
+ * added ports come first on pcie.0 and each device lands on the lowest free
+ * port, in libvirt's device order: PCI controllers, interfaces, other
+ * controllers, virtio disks, hostdevs, memballoon, PCI vIOMMUs.
+ */
+#include <string.h>
+
+#include "qemu_domain_address.h"
+#include "virerror.h"
+
+#define QEMU_PCI_SLOTS 32
+#define QEMU_PCI_FUNCTIONS 8
+#define QEMU_PCI_MAX_BUSES 256
+
+#define NULLSTR(s) ((s) ? (s) : "?")
+
+/* Kinds of things that plug into a PCI bus (a bus accepts a set of them) */
+typedef enum {
+    QEMU_PCI_CONNECT_PCI_DEVICE = 1 << 0,
+    QEMU_PCI_CONNECT_PCIE_DEVICE = 1 << 1,
+    QEMU_PCI_CONNECT_ROOT_PORT = 1 << 2,
+    QEMU_PCI_CONNECT_SWITCH_UP = 1 << 3,
+    QEMU_PCI_CONNECT_SWITCH_DOWN = 1 << 4,
+    QEMU_PCI_CONNECT_DMI_TO_PCI = 1 << 5,
+    QEMU_PCI_CONNECT_PCI_BRIDGE = 1 << 6,
+    QEMU_PCI_CONNECT_PCIE_TO_PCI = 1 << 7,
+    QEMU_PCI_CONNECT_PXB = 1 << 8,
+    QEMU_PCI_CONNECT_PXB_PCIE = 1 << 9,
+} qemuPCIConnect;
+
+#define QEMU_PCI_CONNECT_ENDPOINT \
+    (QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_PCIE_DEVICE)
+
+/* What a pcie-root-port accepts: an added root port can host these */
+#define QEMU_PCI_CONNECT_ROOT_PORT_CHILD \
+    (QEMU_PCI_CONNECT_PCIE_DEVICE | QEMU_PCI_CONNECT_SWITCH_UP | \
+     QEMU_PCI_CONNECT_PCIE_TO_PCI)
+
+typedef struct {
+    int model;                 /* virDomainControllerModelPCI, -1: no bus */
+    unsigned int accepts;      /* qemuPCIConnect mask */
+    bool hotplug;              /* slots are hot-pluggable */
+    unsigned int minSlot;
+    unsigned int maxSlot;
+    guint8 used[QEMU_PCI_SLOTS];        /* bitmap of functions in use */
+    bool aggregate[QEMU_PCI_SLOTS];     /* slot shared by root ports */
+    const char *owner[QEMU_PCI_SLOTS][QEMU_PCI_FUNCTIONS];
+} qemuPCIBus;
+
+typedef struct {
+    virDomainDeviceInfo *info;
+    virDomainControllerDef *cont;   /* set for PCI controllers */
+    unsigned int connect;           /* one qemuPCIConnect bit */
+    bool hotplug;                   /* needs a hot-pluggable slot */
+    bool aggregate;                 /* may share a slot (root ports) */
+    char *desc;                     /* for messages */
+} qemuPCIDev;
+
+typedef struct {
+    GArray *buses;        /* qemuPCIBus, indexed by controller index */
+    GPtrArray *devs;      /* qemuPCIDev *, in assignment order */
+    bool dryRun;          /* first pass: may add root ports, writes nothing */
+    unsigned int added;   /* root ports added by the first pass */
+} qemuPCIAddrSet;
+
+
+static void
+qemuPCIDevFree(gpointer opaque)
+{
+    qemuPCIDev *dev = opaque;
+
+    g_free(dev->desc);
+    g_free(dev);
+}
+
+
+static void
+qemuPCIAddrSetFree(qemuPCIAddrSet *set)
+{
+    if (!set)
+        return;
+    g_array_unref(set->buses);
+    g_ptr_array_unref(set->devs);
+    g_free(set);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuPCIAddrSet, qemuPCIAddrSetFree);
+
+
+static void
+qemuPCIBusSetModel(qemuPCIBus *bus, int model)
+{
+    memset(bus, 0, sizeof(*bus));
+    bus->model = model;
+    bus->minSlot = 0;
+    bus->maxSlot = QEMU_PCI_SLOTS - 1;
+
+    switch ((virDomainControllerModelPCI)model) {
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT:
+        bus->accepts = QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_PCI_BRIDGE |
+                       QEMU_PCI_CONNECT_PXB;
+        bus->hotplug = true;
+        bus->minSlot = 1;   /* slot 0 is the host bridge */
+        break;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT:
+        /* integrated devices only: nothing on pcie.0 is hot-pluggable */
+        bus->accepts = QEMU_PCI_CONNECT_PCIE_DEVICE | QEMU_PCI_CONNECT_ROOT_PORT |
+                       QEMU_PCI_CONNECT_DMI_TO_PCI | QEMU_PCI_CONNECT_PXB_PCIE;
+        bus->minSlot = 1;
+        break;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+        bus->accepts = QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_PCI_BRIDGE;
+        bus->hotplug = true;
+        bus->minSlot = 1;   /* slot 0 is used by the SHPC */
+        break;
+    case VIR_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_EXPANDER_BUS:
+        bus->accepts = QEMU_PCI_CONNECT_PCI_DEVICE | QEMU_PCI_CONNECT_PCI_BRIDGE;
+        break;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT:
+        bus->accepts = QEMU_PCI_CONNECT_ROOT_PORT_CHILD;
+        bus->hotplug = true;
+        bus->maxSlot = 0;   /* a port is a link to exactly one device */
+        break;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_SWITCH_UPSTREAM_PORT:
+        bus->accepts = QEMU_PCI_CONNECT_SWITCH_DOWN;
+        bus->hotplug = true;
+        break;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_EXPANDER_BUS:
+        bus->accepts = QEMU_PCI_CONNECT_ROOT_PORT;
+        break;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_DEFAULT:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_LAST:
+    default:
+        bus->model = -1;
+        break;
+    }
+}
+
+
+static unsigned int
+qemuPCIControllerConnect(const virDomainControllerDef *cont)
+{
+    switch ((virDomainControllerModelPCI)cont->model) {
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+        return QEMU_PCI_CONNECT_ROOT_PORT;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_SWITCH_UPSTREAM_PORT:
+        return QEMU_PCI_CONNECT_SWITCH_UP;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT:
+        return QEMU_PCI_CONNECT_SWITCH_DOWN;
+    case VIR_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+        return QEMU_PCI_CONNECT_DMI_TO_PCI;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+        return QEMU_PCI_CONNECT_PCI_BRIDGE;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+        return QEMU_PCI_CONNECT_PCIE_TO_PCI;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_EXPANDER_BUS:
+        return QEMU_PCI_CONNECT_PXB;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_EXPANDER_BUS:
+        return QEMU_PCI_CONNECT_PXB_PCIE;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_DEFAULT:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_LAST:
+    default:
+        return 0;
+    }
+}
+
+
+/* What a device needs, for messages: "a PCI Express device", ... */
+static const char *
+qemuPCIConnectName(unsigned int connect)
+{
+    if (connect & QEMU_PCI_CONNECT_ENDPOINT)
+        return "endpoint device";
+    if (connect & QEMU_PCI_CONNECT_ROOT_PORT)
+        return "pcie-root-port";
+    if (connect & QEMU_PCI_CONNECT_SWITCH_UP)
+        return "pcie-switch-upstream-port";
+    if (connect & QEMU_PCI_CONNECT_SWITCH_DOWN)
+        return "pcie-switch-downstream-port";
+    if (connect & QEMU_PCI_CONNECT_DMI_TO_PCI)
+        return "dmi-to-pci-bridge";
+    if (connect & QEMU_PCI_CONNECT_PCI_BRIDGE)
+        return "pci-bridge";
+    if (connect & QEMU_PCI_CONNECT_PCIE_TO_PCI)
+        return "pcie-to-pci-bridge";
+    if (connect & QEMU_PCI_CONNECT_PXB)
+        return "pci-expander-bus";
+    return "pcie-expander-bus";
+}
+
+
+static const char *
+qemuPCIModelName(int model)
+{
+    const char *name = virDomainControllerModelPCITypeToString(model);
+
+    return name ? name : "?";
+}
+
+
+static char *
+qemuPCIAddrString(unsigned int bus, unsigned int slot, unsigned int function)
+{
+    return g_strdup_printf("0000:%02x:%02x.%x", bus, slot, function);
+}
+
+
+/* ---- the bus table ----------------------------------------------------- */
+
+static qemuPCIBus *
+qemuPCIAddrSetBus(qemuPCIAddrSet *set, unsigned int idx)
+{
+    if (idx >= set->buses->len)
+        return NULL;
+    return &g_array_index(set->buses, qemuPCIBus, idx);
+}
+
+
+static int
+qemuPCIAddrSetAddBus(qemuPCIAddrSet *set, unsigned int idx, int model)
+{
+    qemuPCIBus bus;
+
+    if (idx >= QEMU_PCI_MAX_BUSES)
+        return -1;
+    while (set->buses->len <= idx) {
+        qemuPCIBusSetModel(&bus, -1);
+        g_array_append_val(set->buses, bus);
+    }
+    qemuPCIBusSetModel(qemuPCIAddrSetBus(set, idx), model);
+    return 0;
+}
+
+
+static bool
+qemuPCIBusAccepts(const qemuPCIBus *bus, unsigned int connect, bool fromConfig)
+{
+    unsigned int accepts = bus->accepts;
+
+    if (bus->model < 0)
+        return false;
+    /* As libvirt does: an address written by the user may put a PCI
+     * endpoint on a PCIe bus or the other way round. */
+    if (fromConfig && (accepts & QEMU_PCI_CONNECT_ENDPOINT))
+        accepts |= QEMU_PCI_CONNECT_ENDPOINT;
+    return (accepts & connect) != 0;
+}
+
+
+static void
+qemuPCIBusTake(qemuPCIBus *bus, unsigned int slot, unsigned int function,
+               const qemuPCIDev *dev)
+{
+    bus->used[slot] |= 1 << function;
+    bus->owner[slot][function] = dev ? dev->desc : NULL;
+    if (dev && dev->aggregate)
+        bus->aggregate[slot] = true;
+}
+
+
+/* Reserve an address written in the XML (or fixed by the machine type) */
+static int
+qemuPCIAddrSetReserve(qemuPCIAddrSet *set, const qemuPCIDev *dev,
+                      const virPCIDeviceAddress *addr, GError **error)
+{
+    qemuPCIBus *bus = qemuPCIAddrSetBus(set, addr->bus);
+    g_autofree char *str = qemuPCIAddrString(addr->bus, addr->slot, addr->function);
+    const char *owner;
+
+    if (addr->domain != 0)
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("PCI address %1$s of %2$s: only PCI domain 0 is supported"),
+                              str, dev->desc);
+    if (!bus || bus->model < 0)
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("PCI address %1$s of %2$s names bus 0x%3$02x, but there is no PCI controller with index='%4$u'"),
+                              str, dev->desc, addr->bus, addr->bus);
+    if (!qemuPCIBusAccepts(bus, dev->connect, true))
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("PCI address %1$s of %2$s: a %3$s cannot be plugged into the %4$s controller with index='%5$u'"),
+                              str, dev->desc, qemuPCIConnectName(dev->connect),
+                              qemuPCIModelName(bus->model), addr->bus);
+    if (addr->slot < bus->minSlot || addr->slot > bus->maxSlot) {
+        if (bus->minSlot == bus->maxSlot)
+            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                                  _("PCI address %1$s of %2$s: the %3$s controller with index='%4$u' only has slot 0x%5$02x"),
+                                  str, dev->desc, qemuPCIModelName(bus->model),
+                                  addr->bus, bus->minSlot);
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("PCI address %1$s of %2$s: slot must be within 0x%3$02x..0x%4$02x on the %5$s controller with index='%6$u'"),
+                              str, dev->desc, bus->minSlot, bus->maxSlot,
+                              qemuPCIModelName(bus->model), addr->bus);
+    }
+    if (addr->function >= QEMU_PCI_FUNCTIONS)
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("PCI address %1$s of %2$s: function must be within 0..7"),
+                              str, dev->desc);
+    if (bus->used[addr->slot] & (1 << addr->function)) {
+        owner = bus->owner[addr->slot][addr->function];
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("PCI address %1$s of %2$s is already in use by %3$s"),
+                              str, dev->desc, owner ? owner : _("a device built into the machine"));
+    }
+    qemuPCIBusTake(bus, addr->slot, addr->function, dev);
+    return 0;
+}
+
+
+/* First free address for @dev, scanning buses and slots in order.
+ * Returns 1 when found, 0 when there is none. */
+static int
+qemuPCIAddrSetFindFree(qemuPCIAddrSet *set, const qemuPCIDev *dev,
+                       virPCIDeviceAddress *addr)
+{
+    size_t b;
+    unsigned int slot;
+    unsigned int fn;
+
+    for (b = 0; b < set->buses->len; b++) {
+        qemuPCIBus *bus = qemuPCIAddrSetBus(set, b);
+
+        if (!qemuPCIBusAccepts(bus, dev->connect, false) ||
+            (dev->hotplug && !bus->hotplug))
+            continue;
+
+        for (slot = bus->minSlot; slot <= bus->maxSlot; slot++) {
+            if (dev->aggregate && bus->aggregate[slot] && bus->used[slot] != 0xff) {
+                for (fn = 0; bus->used[slot] & (1 << fn); fn++)
+                    ;
+                goto found;
+            }
+            if (bus->used[slot] == 0) {
+                fn = 0;
+                goto found;
+            }
+        }
+        continue;
+
+     found:
+        memset(addr, 0, sizeof(*addr));
+        addr->bus = b;
+        addr->slot = slot;
+        addr->function = fn;
+        qemuPCIBusTake(bus, slot, fn, dev);
+        return 1;
+    }
+    return 0;
+}
+
+
+static int
+qemuPCIAddrSetAssign(qemuPCIAddrSet *set, qemuPCIDev *dev, GError **error)
+{
+    virPCIDeviceAddress addr;
+    qemuPCIBus *root = qemuPCIAddrSetBus(set, 0);
+
+    /* a dmi-to-pci-bridge goes to 00:1e.0 where real Q35 hardware has it */
+    if (dev->connect == QEMU_PCI_CONNECT_DMI_TO_PCI && root &&
+        root->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT &&
+        root->used[0x1e] == 0) {
+        memset(&addr, 0, sizeof(addr));
+        addr.slot = 0x1e;
+        qemuPCIBusTake(root, 0x1e, 0, dev);
+        goto done;
+    }
+
+    if (qemuPCIAddrSetFindFree(set, dev, &addr) > 0)
+        goto done;
+
+    /* No slot: in the first pass, add a pcie-root-port when one could take
+     * the device, as libvirt does. The port gets its own address in the
+     * second pass. */
+    if (set->dryRun && root &&
+        root->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT &&
+        (dev->connect & QEMU_PCI_CONNECT_ROOT_PORT_CHILD)) {
+        unsigned int idx = set->buses->len;
+        qemuPCIBus *bus;
+
+        if (qemuPCIAddrSetAddBus(set, idx, VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT) < 0)
+            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                                  _("No free PCI bus index left for a pcie-root-port for %1$s"),
+                                  dev->desc);
+        set->added++;
+        bus = qemuPCIAddrSetBus(set, idx);
+        qemuPCIBusTake(bus, 0, 0, dev);
+        return 0;
+    }
+
+    return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("No free PCI slot for %1$s: add a controller that accepts a %2$s or give the device an address"),
+                          dev->desc, qemuPCIConnectName(dev->connect));
+
+ done:
+    if (!set->dryRun) {
+        dev->info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+        dev->info->pci = addr;
+        dev->info->pci.multi = VIR_TRISTATE_SWITCH_ABSENT;
+    }
+    return 0;
+}
+
+
+/* ---- the devices ------------------------------------------------------- */
+
+static void
+qemuPCIAddrSetAddDev(qemuPCIAddrSet *set, virDomainDeviceInfo *info,
+                     virDomainControllerDef *cont, unsigned int connect,
+                     bool hotplug, char *desc)
+{
+    qemuPCIDev *dev = g_new0(qemuPCIDev, 1);
+
+    dev->info = info;
+    dev->cont = cont;
+    dev->connect = connect;
+    dev->hotplug = hotplug;
+    dev->aggregate = connect == QEMU_PCI_CONNECT_ROOT_PORT;
+    dev->desc = desc;
+    g_ptr_array_add(set->devs, dev);
+}
+
+
+static gint
+qemuPCIControllerCompare(gconstpointer a, gconstpointer b)
+{
+    const virDomainControllerDef *ca = *(virDomainControllerDef * const *)a;
+    const virDomainControllerDef *cb = *(virDomainControllerDef * const *)b;
+
+    return ca->idx - cb->idx;
+}
+
+
+static char *
+qemuPCIDescribeAlias(const char *what, const char *alias, size_t i)
+{
+    if (alias)
+        return g_strdup_printf("%s '%s'", what, alias);
+    return g_strdup_printf("%s #%zu", what, i + 1);
+}
+
+
+/* Every device that has or needs a PCI address, in libvirt's order */
+static void
+qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
+{
+    g_autoptr(GPtrArray) pcis = g_ptr_array_new();
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+            qemuPCIControllerConnect(cont) != 0)
+            g_ptr_array_add(pcis, cont);
+    }
+    g_ptr_array_sort(pcis, qemuPCIControllerCompare);
+    for (i = 0; i < pcis->len; i++) {
+        virDomainControllerDef *cont = pcis->pdata[i];
+
+        qemuPCIAddrSetAddDev(set, &cont->info, cont, qemuPCIControllerConnect(cont),
+                             false,
+                             g_strdup_printf(_("PCI controller index='%1$d' (%2$s)"),
+                                             cont->idx, qemuPCIModelName(cont->model)));
+    }
+
+    for (i = 0; i < def->nnets; i++)
+        qemuPCIAddrSetAddDev(set, &def->nets[i]->info, NULL,
+                             QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+                             qemuPCIDescribeAlias("interface", def->nets[i]->info.alias, i));
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_USB &&
+            cont->model != VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE) {
+            qemuPCIAddrSetAddDev(set, &cont->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+                                 g_strdup_printf(_("USB controller index='%1$d'"), cont->idx));
+        } else if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_SCSI) {
+            qemuPCIAddrSetAddDev(set, &cont->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+                                 g_strdup_printf(_("SCSI controller index='%1$d'"), cont->idx));
+        }
+    }
+
+    for (i = 0; i < def->ndisks; i++) {
+        virDomainDiskDef *disk = def->disks[i];
+
+        if (disk->bus == VIR_DOMAIN_DISK_BUS_VIRTIO)
+            qemuPCIAddrSetAddDev(set, &disk->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+                                 g_strdup_printf(_("disk '%1$s'"), NULLSTR(disk->dst)));
+    }
+
+    for (i = 0; i < def->nhostdevs; i++) {
+        virDomainHostdevDef *hostdev = def->hostdevs[i];
+        g_autofree char *src = virPCIDeviceAddressAsString(&hostdev->source);
+        g_autofree char *what = qemuPCIDescribeAlias("hostdev", hostdev->info.alias, i);
+
+        qemuPCIAddrSetAddDev(set, &hostdev->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+                             g_strdup_printf(_("%1$s (host device %2$s)"), what, src));
+    }
+
+    if (def->memballoon && def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
+        qemuPCIAddrSetAddDev(set, &def->memballoon->info, NULL,
+                             QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+                             g_strdup(_("memballoon")));
+
+    /* virtio-iommu-pci and AMDVI-PCI are integrated devices of the root */
+    for (i = 0; i < def->niommus; i++) {
+        virDomainIOMMUDef *iommu = def->iommus[i];
+
+        if (iommu->model == VIR_DOMAIN_IOMMU_MODEL_VIRTIO ||
+            iommu->model == VIR_DOMAIN_IOMMU_MODEL_AMD)
+            qemuPCIAddrSetAddDev(set, &iommu->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, false,
+                                 qemuPCIDescribeAlias("iommu", iommu->info.alias, i));
+    }
+}
+
+
+static qemuPCIAddrSet *
+qemuPCIAddrSetNew(virDomainDef *def, bool dryRun, GError **error)
+{
+    g_autoptr(qemuPCIAddrSet) set = g_new0(qemuPCIAddrSet, 1);
+    size_t i;
+
+    set->buses = g_array_new(FALSE, TRUE, sizeof(qemuPCIBus));
+    set->devs = g_ptr_array_new_with_free_func(qemuPCIDevFree);
+    set->dryRun = dryRun;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI)
+            continue;
+        if (cont->idx < 0 || cont->idx >= QEMU_PCI_MAX_BUSES) {
+            virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("PCI controller index='%1$d' is out of range 0..%2$d"),
+                           cont->idx, QEMU_PCI_MAX_BUSES - 1);
+            return NULL;
+        }
+        if (qemuPCIAddrSetAddBus(set, cont->idx, cont->model) < 0)
+            return NULL;
+    }
+
+    qemuPCIAddrSetCollect(set, def);
+    return g_steal_pointer(&set);
+}
+
+
+/* Slots of the machine type that are not in the domain model */
+static int
+qemuPCIAddrSetReserveBuiltins(qemuPCIAddrSet *set, virDomainDef *def,
+                              GError **error)
+{
+    qemuPCIBus *root = qemuPCIAddrSetBus(set, 0);
+    virPCIDeviceAddress sata = { .slot = 0x1f, .function = 2 };
+    size_t i;
+
+    if (!virDomainDefIsQ35(def) || !root)
+        return 0;
+
+    /* ICH9: LPC/ISA bridge at 1f.0, AHCI at 1f.2, SMBus at 1f.3 */
+    qemuPCIBusTake(root, 0x1f, 0, NULL);
+    qemuPCIBusTake(root, 0x1f, 3, NULL);
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *cont = def->controllers[i];
+        g_autofree char *str = NULL;
+
+        if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_SATA || cont->idx != 0)
+            continue;
+        if (cont->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+            (cont->info.pci.bus != 0 || cont->info.pci.slot != 0x1f ||
+             cont->info.pci.function != 2)) {
+            str = qemuPCIAddrString(cont->info.pci.bus, cont->info.pci.slot,
+                                    cont->info.pci.function);
+            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                                  _("SATA controller index='0' is built into the q35 machine at PCI address 0000:00:1f.2, not %1$s"),
+                                  str);
+        }
+        if (!set->dryRun) {
+            cont->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+            cont->info.pci = sata;
+        }
+    }
+    qemuPCIBusTake(root, 0x1f, 2, NULL);
+    root->owner[0x1f][2] = NULL;
+    return 0;
+}
+
+
+static int
+qemuPCIAddrSetRun(qemuPCIAddrSet *set, virDomainDef *def, GError **error)
+{
+    size_t i;
+
+    if (qemuPCIAddrSetReserveBuiltins(set, def, error) < 0)
+        return -1;
+
+    for (i = 0; i < set->devs->len; i++) {
+        qemuPCIDev *dev = set->devs->pdata[i];
+
+        if (dev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+            qemuPCIAddrSetReserve(set, dev, &dev->info->pci, error) < 0)
+            return -1;
+    }
+
+    for (i = 0; i < set->devs->len; i++) {
+        qemuPCIDev *dev = set->devs->pdata[i];
+
+        if (dev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
+            qemuPCIAddrSetAssign(set, dev, error) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+/* ---- changes to the domain --------------------------------------------- */
+
+static virDomainControllerDef *
+qemuDomainNewController(virDomainControllerType type, int idx, int model)
+{
+    virDomainControllerDef *cont = g_new0(virDomainControllerDef, 1);
+
+    cont->type = type;
+    cont->idx = idx;
+    cont->model = model;
+    cont->chassis = -1;
+    cont->chassisNr = -1;
+    cont->port = -1;
+    cont->busNr = -1;
+    cont->targetIndex = -1;
+    return cont;
+}
+
+
+/* Insert @cont after the last controller of its type (libvirt keeps them
+ * grouped by type, PCI ones by index) */
+static void
+qemuDomainInsertController(virDomainDef *def, virDomainControllerDef *cont)
+{
+    size_t pos = def->ncontrollers;
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == cont->type &&
+            (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
+             def->controllers[i]->idx < cont->idx))
+            pos = i + 1;
+    }
+    def->controllers = g_renew(virDomainControllerDef *, def->controllers,
+                               def->ncontrollers + 1);
+    memmove(def->controllers + pos + 1, def->controllers + pos,
+            (def->ncontrollers - pos) * sizeof(*def->controllers));
+    def->controllers[pos] = cont;
+    def->ncontrollers++;
+}
+
+
+static virDomainControllerDef *
+qemuDomainFindControllerOfType(const virDomainDef *def, virDomainControllerType type)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == type)
+            return def->controllers[i];
+    }
+    return NULL;
+}
+
+
+/* The implicit devices libvirt adds for q35 and virt */
+static int
+qemuDomainAddDefaultDevices(virDomainDef *def, const virQEMUCaps *caps,
+                            GError **error)
+{
+    virDomainControllerDef *root = virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0);
+    virDomainControllerDef *usb;
+    bool x86 = virDomainDefIsQ35(def);
+
+    if (root && root->model != VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT)
+        return virReportError(error, VIR_ERR_XML_ERROR,
+                              _("The PCI controller with index='0' must be model='pcie-root' for machine type '%1$s', but model='%2$s' was found instead"),
+                              def->machine, qemuPCIModelName(root->model));
+    if (!root) {
+        root = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0,
+                                       VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT);
+        root->info.alias = g_strdup("pcie.0");
+        qemuDomainInsertController(def, root);
+    }
+
+    if (!x86)
+        return 0;
+
+    usb = qemuDomainFindControllerOfType(def, VIR_DOMAIN_CONTROLLER_TYPE_USB);
+    if (!usb && virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_QEMU_XHCI)) {
+        usb = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_USB, 0,
+                                      VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI);
+        usb->info.alias = g_strdup("usb");
+        qemuDomainInsertController(def, usb);
+    } else if (usb && usb->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT) {
+        usb->model = VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI;
+    }
+
+    if (!def->memballoon) {
+        def->memballoon = g_new0(virDomainMemballoonDef, 1);
+        def->memballoon->model = VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
+        def->memballoon->info.alias = g_strdup("balloon0");
+    }
+    return 0;
+}
+
+
+static int
+qemuDomainAddRootPorts(virDomainDef *def, int firstIdx, unsigned int count)
+{
+    unsigned int i;
+
+    for (i = 0; i < count; i++) {
+        virDomainControllerDef *cont;
+
+        cont = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_PCI, firstIdx + i,
+                                       VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT);
+        cont->info.alias = g_strdup_printf("pci.%d", firstIdx + (int)i);
+        qemuDomainInsertController(def, cont);
+    }
+    return 0;
+}
+
+
+/* lowest busNr in use minus 2 (one for the expander bus, one for its
+ * built-in bridge), leaving the low numbers to buses of pcie.0 */
+static int
+qemuDomainFindNewBusNr(const virDomainDef *def)
+{
+    int lowest = 256;
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        const virDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+            cont->busNr >= 0 && cont->busNr < lowest)
+            lowest = cont->busNr;
+    }
+    if (lowest <= 2)
+        return -1;
+    return lowest - 2;
+}
+
+
+static int
+qemuDomainSetControllerDefaults(virDomainDef *def, GError **error)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *cont = def->controllers[i];
+        const virPCIDeviceAddress *addr = &cont->info.pci;
+
+        if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI)
+            continue;
+        if (!cont->info.alias)
+            cont->info.alias = cont->idx == 0 ? g_strdup("pcie.0")
+                                              : g_strdup_printf("pci.%d", cont->idx);
+
+        switch ((virDomainControllerModelPCI)cont->model) {
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+            if (cont->chassisNr < 0)
+                cont->chassisNr = cont->idx;
+            if ((unsigned int)cont->idx <= addr->bus)
+                return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                                      _("PCI controller at index %1$d (0x%2$02x) has bus='0x%3$02x', but index must be larger than bus"),
+                                      cont->idx, cont->idx, addr->bus);
+            break;
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+            if (cont->chassis < 0)
+                cont->chassis = cont->idx;
+            if (cont->port < 0)
+                cont->port = (addr->slot << 3) + addr->function;
+            break;
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT:
+            if (cont->chassis < 0)
+                cont->chassis = cont->idx;
+            if (cont->port < 0)
+                cont->port = addr->slot;
+            break;
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCI_EXPANDER_BUS:
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_EXPANDER_BUS:
+            if (cont->busNr < 0)
+                cont->busNr = qemuDomainFindNewBusNr(def);
+            if (cont->busNr < 0)
+                return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                                      _("No free busNr lower than the lowest busNr in use is left for the %1$s controller with index='%2$d': set <target busNr=...> on it"),
+                                      qemuPCIModelName(cont->model), cont->idx);
+            break;
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT:
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT:
+        case VIR_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_SWITCH_UPSTREAM_PORT:
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCI_DEFAULT:
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCI_LAST:
+        default:
+            break;
+        }
+    }
+    return 0;
+}
+
+
+/* multifunction='on' for function 0 of every slot with more functions */
+static void
+qemuDomainSetMulti(qemuPCIAddrSet *set)
+{
+    size_t i;
+
+    for (i = 0; i < set->devs->len; i++) {
+        qemuPCIDev *dev = set->devs->pdata[i];
+        virDomainDeviceInfo *info = dev->info;
+        qemuPCIBus *bus;
+
+        if (info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI ||
+            info->pci.function != 0 ||
+            info->pci.multi != VIR_TRISTATE_SWITCH_ABSENT)
+            continue;
+        bus = qemuPCIAddrSetBus(set, info->pci.bus);
+        if (bus && (bus->used[info->pci.slot] & 0xfe))
+            info->pci.multi = VIR_TRISTATE_SWITCH_ON;
+    }
+}
+
+
+/* "sda" -> 0, "vdb" -> 1, "sdaa" -> 26; -1 when not a disk name */
+static int
+qemuDiskNameToIndex(const char *name)
+{
+    const char *p;
+    int idx = 0;
+
+    if (!name || strlen(name) < 3)
+        return -1;
+    for (p = name + 2; *p; p++) {
+        if (*p < 'a' || *p > 'z' || idx > 100000)
+            return -1;
+        idx = idx * 26 + (*p - 'a' + 1);
+    }
+    return idx - 1;
+}
+
+
+static int
+qemuDomainAssignDriveAddresses(virDomainDef *def, GError **error)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++) {
+        virDomainDiskDef *disk = def->disks[i];
+        unsigned int perController;
+        int idx;
+
+        if (disk->bus == VIR_DOMAIN_DISK_BUS_VIRTIO ||
+            disk->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
+            continue;
+        if ((idx = qemuDiskNameToIndex(disk->dst)) < 0)
+            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                                  _("cannot derive a drive address from the target name '%1$s' of a disk"),
+                                  NULLSTR(disk->dst));
+        /* an AHCI controller has 6 ports; libvirt puts 7 units on a SCSI
+         * controller */
+        perController = disk->bus == VIR_DOMAIN_DISK_BUS_SATA ? 6 : 7;
+        disk->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
+        disk->info.drive.controller = idx / perController;
+        disk->info.drive.bus = 0;
+        disk->info.drive.target = 0;
+        disk->info.drive.unit = idx % perController;
+    }
+    return 0;
+}
+
+
+int
+qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
+                          GError **error)
+{
+    g_autoptr(qemuPCIAddrSet) dry = NULL;
+    g_autoptr(qemuPCIAddrSet) set = NULL;
+    int maxIdx = -1;
+    size_t i;
+
+    if (!virDomainDefIsQ35(def) && !virDomainDefIsVirt(def))
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("machine type '%1$s' is not supported: use q35 (x86_64) or virt (aarch64)"),
+                              NULLSTR(def->machine));
+
+    if (qemuDomainAddDefaultDevices(def, caps, error) < 0)
+        return -1;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+            def->controllers[i]->idx > maxIdx)
+            maxIdx = def->controllers[i]->idx;
+    }
+
+    /* first pass: how many root ports are missing */
+    if (!(dry = qemuPCIAddrSetNew(def, true, error)) ||
+        qemuPCIAddrSetRun(dry, def, error) < 0)
+        return -1;
+
+    /* When the user left the PCI topology to us, add one spare root port so
+     * that a device can be hot-plugged later (libvirt does the same). */
+    if (maxIdx <= 0 && dry->added > 0) {
+        qemuPCIDev spare = {
+            .connect = QEMU_PCI_CONNECT_PCIE_DEVICE,
+            .hotplug = true,
+            .desc = (char *)"a spare hot-plug slot",
+        };
+        virDomainDeviceInfo info = { 0 };
+
+        spare.info = &info;
+        if (qemuPCIAddrSetAssign(dry, &spare, error) < 0)
+            return -1;
+    }
+
+    if (dry->added > 0)
+        qemuDomainAddRootPorts(def, maxIdx + 1, dry->added);
+
+    /* second pass: the real addresses */
+    if (!(set = qemuPCIAddrSetNew(def, false, error)) ||
+        qemuPCIAddrSetRun(set, def, error) < 0)
+        return -1;
+
+    qemuDomainSetMulti(set);
+
+    if (qemuDomainSetControllerDefaults(def, error) < 0)
+        return -1;
+
+    return qemuDomainAssignDriveAddresses(def, error);
+}
+
+
+/* ---- queries used by the command line ---------------------------------- */
+
+const char *
+qemuDomainPCIBusAlias(const virDomainDef *def, unsigned int busIdx)
+{
+    const virDomainControllerDef *cont;
+
+    cont = virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, busIdx);
+    if (busIdx == 0) {
+        if (cont && cont->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT)
+            return "pci.0";
+        return "pcie.0";
+    }
+    if (!cont)
+        return NULL;
+    return cont->info.alias;
+}
+
+
+GPtrArray *
+qemuDomainPCIControllerChain(const virDomainDef *def, unsigned int busIdx,
+                             GError **error)
+{
+    g_autoptr(GPtrArray) chain = g_ptr_array_new();
+    unsigned int idx = busIdx;
+
+    while (chain->len <= QEMU_PCI_MAX_BUSES) {
+        virDomainControllerDef *cont;
+
+        cont = virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, idx);
+        if (!cont) {
+            virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                           _("no PCI controller with index='%1$u' for bus 0x%2$02x"),
+                           idx, busIdx);
+            return NULL;
+        }
+        g_ptr_array_add(chain, cont);
+        if (idx == 0)
+            return g_steal_pointer(&chain);
+        if (cont->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI) {
+            virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                           _("PCI controller index='%1$u' has no PCI address"), idx);
+            return NULL;
+        }
+        idx = cont->info.pci.bus;
+    }
+    virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("the PCI controllers above bus 0x%1$02x form a loop"), busIdx);
+    return NULL;
+}
+
+
+const virDomainControllerDef *
+qemuDomainPCIChainFindBridge(const virDomainDef *def, unsigned int busIdx)
+{
+    g_autoptr(GPtrArray) chain = qemuDomainPCIControllerChain(def, busIdx, NULL);
+    size_t i;
+
+    for (i = 0; chain && i < chain->len; i++) {
+        const virDomainControllerDef *cont = chain->pdata[i];
+
+        switch ((virDomainControllerModelPCI)cont->model) {
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+        case VIR_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+        case VIR_DOMAIN_CONTROLLER_MODEL_PCI_EXPANDER_BUS:
+            return cont;
+        default:
+            break;
+        }
+    }
+    return NULL;
+}
+
+
+int
+qemuDomainPCIChainRootComplex(const virDomainDef *def, unsigned int busIdx)
+{
+    g_autoptr(GPtrArray) chain = qemuDomainPCIControllerChain(def, busIdx, NULL);
+    size_t i;
+
+    if (!chain)
+        return -1;
+    for (i = 0; i < chain->len; i++) {
+        const virDomainControllerDef *cont = chain->pdata[i];
+
+        if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_EXPANDER_BUS ||
+            cont->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_EXPANDER_BUS)
+            return cont->idx;
+    }
+    return 0;
+}
+
+
+void
+qemuDomainPCIAddressProps(qemuJSONProps *props, const virDomainDef *def,
+                          const virDomainDeviceInfo *info)
+{
+    const virPCIDeviceAddress *addr = &info->pci;
+    const char *bus;
+    g_autofree char *slot = NULL;
+
+    if (info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
+        return;
+    bus = qemuDomainPCIBusAlias(def, addr->bus);
+    qemuJSONPropsAddString(props, "bus", bus ? bus : "");
+    if (addr->multi == VIR_TRISTATE_SWITCH_ON)
+        qemuJSONPropsAddBool(props, "multifunction", true);
+    else if (addr->multi == VIR_TRISTATE_SWITCH_OFF)
+        qemuJSONPropsAddBool(props, "multifunction", false);
+    if (addr->function == 0)
+        slot = g_strdup_printf("0x%x", addr->slot);
+    else
+        slot = g_strdup_printf("0x%x.0x%x", addr->slot, addr->function);
+    qemuJSONPropsAddString(props, "addr", slot);
+}
+
+
+const char *
+qemuDomainPCIControllerDriver(const virDomainControllerDef *cont)
+{
+    if (cont->modelName)
+        return cont->modelName;
+
+    switch ((virDomainControllerModelPCI)cont->model) {
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+        return "pci-bridge";
+    case VIR_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+        return "i82801b11-bridge";
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+        return "pcie-root-port";
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_SWITCH_UPSTREAM_PORT:
+        return "x3130-upstream";
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_SWITCH_DOWNSTREAM_PORT:
+        return "xio3130-downstream";
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_EXPANDER_BUS:
+        return "pxb";
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_EXPANDER_BUS:
+        return "pxb-pcie";
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+        return "pcie-pci-bridge";
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_DEFAULT:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_LAST:
+    default:
+        return NULL;
+    }
+}

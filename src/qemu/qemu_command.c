@@ -420,9 +420,14 @@ qemuBuildClockCommandLine(GPtrArray *args, const virDomainDef *def, GError **err
                 return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                                       _("pit timer tickpolicy '%1$s' is not supported: use 'delay'"),
                                       timer->tickpolicy);
+        } else if (g_str_equal(name, "kvmclock")) {
+            /* on by default with KVM; turning it off is a CPU feature */
+            if (timer->present == VIR_TRISTATE_BOOL_NO)
+                return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                                      _("timer 'kvmclock' with present='no' is not supported by this command line"));
         } else if (!g_str_equal(name, "hpet")) {
             return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                                  _("timer '%1$s' is not supported by this command line: use rtc, pit or hpet"),
+                                  _("timer '%1$s' is not supported by this command line: use rtc, pit, hpet or kvmclock"),
                                   name);
         }
     }

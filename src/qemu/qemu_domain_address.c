@@ -179,27 +179,27 @@ qemuPCIControllerConnect(const virDomainControllerDef *cont)
 }
 
 
-/* What a device needs, for messages: "a PCI Express device", ... */
+/* What a device is, for messages: "an endpoint device", "a pci-bridge" */
 static const char *
 qemuPCIConnectName(unsigned int connect)
 {
     if (connect & QEMU_PCI_CONNECT_ENDPOINT)
-        return "endpoint device";
+        return _("an endpoint device");
     if (connect & QEMU_PCI_CONNECT_ROOT_PORT)
-        return "pcie-root-port";
+        return _("a pcie-root-port");
     if (connect & QEMU_PCI_CONNECT_SWITCH_UP)
-        return "pcie-switch-upstream-port";
+        return _("a pcie-switch-upstream-port");
     if (connect & QEMU_PCI_CONNECT_SWITCH_DOWN)
-        return "pcie-switch-downstream-port";
+        return _("a pcie-switch-downstream-port");
     if (connect & QEMU_PCI_CONNECT_DMI_TO_PCI)
-        return "dmi-to-pci-bridge";
+        return _("a dmi-to-pci-bridge");
     if (connect & QEMU_PCI_CONNECT_PCI_BRIDGE)
-        return "pci-bridge";
+        return _("a pci-bridge");
     if (connect & QEMU_PCI_CONNECT_PCIE_TO_PCI)
-        return "pcie-to-pci-bridge";
+        return _("a pcie-to-pci-bridge");
     if (connect & QEMU_PCI_CONNECT_PXB)
-        return "pci-expander-bus";
-    return "pcie-expander-bus";
+        return _("a pci-expander-bus");
+    return _("a pcie-expander-bus");
 }
 
 
@@ -291,9 +291,9 @@ qemuPCIAddrSetReserve(qemuPCIAddrSet *set, const qemuPCIDev *dev,
                               str, dev->desc, addr->bus, addr->bus);
     if (!qemuPCIBusAccepts(bus, dev->connect, true))
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                              _("PCI address %1$s of %2$s: a %3$s cannot be plugged into the %4$s controller with index='%5$u'"),
-                              str, dev->desc, qemuPCIConnectName(dev->connect),
-                              qemuPCIModelName(bus->model), addr->bus);
+                              _("PCI address %1$s of %2$s: the %3$s controller with index='%4$u' cannot take %5$s"),
+                              str, dev->desc, qemuPCIModelName(bus->model), addr->bus,
+                              qemuPCIConnectName(dev->connect));
     if (addr->slot < bus->minSlot || addr->slot > bus->maxSlot) {
         if (bus->minSlot == bus->maxSlot)
             return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
@@ -336,6 +336,10 @@ qemuPCIAddrSetFindFree(qemuPCIAddrSet *set, const qemuPCIDev *dev,
         if (!qemuPCIBusAccepts(bus, dev->connect, false) ||
             (dev->hotplug && !bus->hotplug))
             continue;
+        /* a controller goes below one of lower index: never into its own
+         * bus or one of its children */
+        if (dev->cont && b >= (size_t)dev->cont->idx)
+            break;
 
         for (slot = bus->minSlot; slot <= bus->maxSlot; slot++) {
             if (dev->aggregate && bus->aggregate[slot] && bus->used[slot] != 0xff) {
@@ -401,7 +405,7 @@ qemuPCIAddrSetAssign(qemuPCIAddrSet *set, qemuPCIDev *dev, GError **error)
     }
 
     return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                          _("No free PCI slot for %1$s: add a controller that accepts a %2$s or give the device an address"),
+                          _("No free PCI slot for %1$s: add a controller that can take %2$s, or give it an address"),
                           dev->desc, qemuPCIConnectName(dev->connect));
 
  done:

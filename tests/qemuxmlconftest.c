@@ -1,0 +1,412 @@
+/*
+ * qemuxmlconftest.c: domain XML -> QEMU command line, against recorded QEMU
+ *                    capabilities (and captured host trees)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Data in tests/qemuxmlconfdata/, named like libvirt's:
+ *   NAME.xml                    the input domain;
+ *   NAME.out.xml                its formatted form when that differs;
+ *   NAME.ARCH-VER.args          the expected command line for QEMU VER
+ *                               (major.minor) on ARCH, in libvirt's .args
+ *                               layout;
+ *   NAME.ARCH-VER.err           the exact error (plus a newline) when the
+ *                               case must fail.
+ * VER maps to tests/qemucapabilitiesdata/caps_VER.*_ARCH.xml (the newest
+ * micro release recorded). A case may name a captured host tree
+ * tests/hostdata/HOST/ that assigned devices are checked against.
+ *
+ * Each case runs: parse (post-parse + conf validation) and the format
+ * round trip, then QEMU validation, host validation (with a host tree),
+ * qemuBuildCommandLine and the comparison with the expected file. For
+ * command lines that build, the one-line shell form must split back
+ * (g_shell_parse_argv) into exactly the environment and argv.
+ *
+ *   VIR_TEST_REGENERATE_OUTPUT=1   rewrite .args/.err/.out.xml files
+ *   VIR_TEST_DEBUG=1               show differences
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "testutils.h"
+#include "domain_conf.h"
+#include "qemu_capabilities.h"
+#include "qemu_command.h"
+#include "qemu_validate.h"
+#include "qemu_viommu.h"
+#include "virhostiommu.h"
+
+#define DATADIR "qemuxmlconfdata"
+#define CAPSDIR "qemucapabilitiesdata"
+#define HOSTDIR "hostdata"
+
+typedef enum {
+    TEST_ARGS,          /* builds; compare NAME.ARCH-VER.args */
+    TEST_FAILURE,       /* parses, then validation or building fails */
+    TEST_PARSE_ERROR,   /* parsing or conf validation fails */
+} testQemuKind;
+
+typedef struct {
+    const char *name;
+    const char *arch;
+    const char *ver;        /* "11.1" */
+    testQemuKind kind;
+    const char *host;       /* tests/hostdata/HOST, or NULL */
+} testQemuInfo;
+
+static GHashTable *capsCache;   /* "ARCH-VER" -> virQEMUCaps */
+
+
+/* The newest recorded caps_VER.N_ARCH.xml */
+static char *
+testQemuFindCapsFile(const char *arch, const char *ver)
+{
+    g_autofree char *dirPath = g_build_filename(abs_srcdir, CAPSDIR, NULL);
+    g_autoptr(GDir) dir = g_dir_open(dirPath, 0, NULL);
+    g_autofree char *prefix = g_strdup_printf("caps_%s.", ver);
+    g_autofree char *suffix = g_strdup_printf("_%s.xml", arch);
+    g_autofree char *best = NULL;
+    unsigned long bestMicro = 0;
+    const char *name;
+
+    if (!dir)
+        return NULL;
+    while ((name = g_dir_read_name(dir))) {
+        const char *micro = name + strlen(prefix);
+        char *end = NULL;
+        unsigned long m;
+
+        if (!g_str_has_prefix(name, prefix) || !g_str_has_suffix(name, suffix))
+            continue;
+        m = strtoul(micro, &end, 10);
+        if (end == micro || !g_str_equal(end, suffix))
+            continue;
+        if (!best || m > bestMicro) {
+            g_free(best);
+            best = g_strdup(name);
+            bestMicro = m;
+        }
+    }
+    if (!best)
+        return NULL;
+    return g_build_filename(dirPath, best, NULL);
+}
+
+
+static const virQEMUCaps *
+testQemuGetCaps(const char *arch, const char *ver)
+{
+    g_autofree char *key = g_strdup_printf("%s-%s", arch, ver);
+    g_autofree char *path = NULL;
+    g_autoptr(GError) err = NULL;
+    virQEMUCaps *caps;
+
+    if ((caps = g_hash_table_lookup(capsCache, key)))
+        return caps;
+    if (!(path = testQemuFindCapsFile(arch, ver))) {
+        fprintf(stderr, "no recorded capabilities for QEMU %s on %s in %s/\n",
+                ver, arch, CAPSDIR);
+        return NULL;
+    }
+    if (!(caps = virQEMUCapsParseFile(path, &err))) {
+        fprintf(stderr, "%s: %s\n", path, err->message);
+        return NULL;
+    }
+    g_hash_table_insert(capsCache, g_steal_pointer(&key), caps);
+    return caps;
+}
+
+
+static char *
+testQemuOutputPath(const testQemuInfo *info, const char *ext)
+{
+    g_autofree char *name = g_strdup_printf("%s.%s-%s.%s", info->name,
+                                            info->arch, info->ver, ext);
+
+    return virTestDataPath(DATADIR, name);
+}
+
+
+static int
+testQemuCompareError(const testQemuInfo *info, const GError *err)
+{
+    g_autofree char *path = testQemuOutputPath(info, "err");
+    g_autofree char *msg = virTestSanitizePaths(err->message);
+    g_autofree char *actual = g_strdup_printf("%s\n", msg);
+
+    return virTestCompareToFile(actual, path);
+}
+
+
+static virDomainDef *
+testQemuParse(const testQemuInfo *info, GError **err)
+{
+    g_autofree char *xmlName = g_strdup_printf("%s.xml", info->name);
+    g_autofree char *path = virTestDataPath(DATADIR, xmlName);
+
+    virTestUseFile(path);
+    return virDomainDefParseFile(path, 0, err);
+}
+
+
+/* Parse and format: the output is NAME.out.xml if there is one, else the
+ * input itself (the formatter writes back what the user wrote). */
+static int
+testQemuRoundTrip(const void *opaque)
+{
+    const testQemuInfo *info = opaque;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(virDomainDef) def = testQemuParse(info, &err);
+    g_autofree char *outName = g_strdup_printf("%s.out.xml", info->name);
+    g_autofree char *outPath = virTestDataPath(DATADIR, outName);
+    g_autofree char *inName = g_strdup_printf("%s.xml", info->name);
+    g_autofree char *inPath = virTestDataPath(DATADIR, inName);
+    g_autofree char *formatted = NULL;
+
+    if (!def) {
+        fprintf(stderr, "%s: %s\n", info->name, err->message);
+        return -1;
+    }
+    formatted = virDomainDefFormat(def);
+    if (g_file_test(outPath, G_FILE_TEST_EXISTS))
+        return virTestCompareToFile(formatted, outPath);
+    if (virTestRegenerate()) {
+        g_autofree char *input = virTestLoadFile(inPath);
+
+        /* never rewrite an input: a differing format goes to .out.xml */
+        if (input && !g_str_equal(input, formatted))
+            return virTestCompareToFile(formatted, outPath);
+        return input ? 0 : -1;
+    }
+    return virTestCompareToFile(formatted, inPath);
+}
+
+
+/* Host validation against a captured tree, for the assigned devices */
+static int
+testQemuValidateHost(const testQemuInfo *info, const virDomainDef *def,
+                     GError **err)
+{
+    g_autofree char *root = virTestDataPath(HOSTDIR, info->host);
+    g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(virHostIOMMU) host = NULL;
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++)
+        g_ptr_array_add(devices, virPCIDeviceAddressAsString(&def->hostdevs[i]->source));
+    g_ptr_array_add(devices, NULL);
+
+    if (!(host = virHostIOMMUProbe(root, (const char *const *)devices->pdata,
+                                   false, err)))
+        return -1;
+    return qemuViommuValidateHost(def, host, err);
+}
+
+
+/* The one-line form must split back into the same words */
+static int
+testQemuCheckShellLine(const testQemuInfo *info, const qemuCommandLine *cmd)
+{
+    g_autofree char *line = qemuCommandLineToString(cmd);
+    g_auto(GStrv) words = NULL;
+    g_autoptr(GError) err = NULL;
+    size_t nenv = g_strv_length(cmd->env);
+    size_t nargv = g_strv_length(cmd->argv);
+    size_t i;
+
+    if (!g_shell_parse_argv(line, NULL, &words, &err)) {
+        fprintf(stderr, "%s: shell line does not parse: %s\n", info->name, err->message);
+        return -1;
+    }
+    if (g_strv_length(words) != nenv + nargv) {
+        fprintf(stderr, "%s: shell line has %u words, expected %zu\n",
+                info->name, g_strv_length(words), nenv + nargv);
+        return -1;
+    }
+    for (i = 0; i < nenv + nargv; i++) {
+        const char *expect = i < nenv ? cmd->env[i] : cmd->argv[i - nenv];
+
+        if (!g_str_equal(words[i], expect)) {
+            fprintf(stderr, "%s: shell word %zu is '%s', expected '%s'\n",
+                    info->name, i, words[i], expect);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+
+static int
+testQemuCommandLine(const void *opaque)
+{
+    const testQemuInfo *info = opaque;
+    const virQEMUCaps *caps = testQemuGetCaps(info->arch, info->ver);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(qemuCommandLine) cmd = NULL;
+    g_autofree char *args = NULL;
+    g_autofree char *path = NULL;
+
+    if (!caps)
+        return -1;
+
+    def = testQemuParse(info, &err);
+    if (info->kind == TEST_PARSE_ERROR) {
+        if (def) {
+            fprintf(stderr, "%s: parsing succeeded, expected an error\n", info->name);
+            return -1;
+        }
+        return testQemuCompareError(info, err);
+    }
+    if (!def) {
+        fprintf(stderr, "%s: %s\n", info->name, err->message);
+        return -1;
+    }
+
+    if (qemuValidateDomainDef(def, caps, &err) < 0 ||
+        (info->host && testQemuValidateHost(info, def, &err) < 0) ||
+        !(cmd = qemuBuildCommandLine(def, caps, &err))) {
+        if (info->kind == TEST_FAILURE)
+            return testQemuCompareError(info, err);
+        fprintf(stderr, "%s (%s-%s): %s\n", info->name, info->arch, info->ver,
+                err->message);
+        return -1;
+    }
+    if (info->kind == TEST_FAILURE) {
+        fprintf(stderr, "%s (%s-%s): the command line was built, expected an error\n",
+                info->name, info->arch, info->ver);
+        return -1;
+    }
+
+    args = qemuCommandLineToArgsFile(cmd);
+    path = testQemuOutputPath(info, "args");
+    if (virTestCompareToFile(args, path) < 0)
+        return -1;
+    return testQemuCheckShellLine(info, cmd);
+}
+
+
+static int
+testQemuRun(const testQemuInfo *info)
+{
+    g_autofree char *title = g_strdup_printf("%s (%s-%s)", info->name,
+                                             info->arch, info->ver);
+    g_autofree char *xmlTitle = g_strdup_printf("%s xml", title);
+    g_autofree char *argsTitle = g_strdup_printf("%s %s", title,
+                                                 info->kind == TEST_ARGS ? "args" : "error");
+    int ret = 0;
+
+    if (info->kind != TEST_PARSE_ERROR &&
+        virTestRun(xmlTitle, testQemuRoundTrip, info) < 0)
+        ret = -1;
+    if (virTestRun(argsTitle, testQemuCommandLine, info) < 0)
+        ret = -1;
+    return ret;
+}
+
+
+#define DO_TEST_FULL(_name, _arch, _ver, _kind, _host) \
+    do { \
+        static const testQemuInfo _info = { \
+            .name = _name, .arch = _arch, .ver = _ver, \
+            .kind = _kind, .host = _host, \
+        }; \
+        if (testQemuRun(&_info) < 0) \
+            ret = -1; \
+    } while (0)
+
+#define DO_TEST_CAPS_VER(name, arch, ver) \
+    DO_TEST_FULL(name, arch, ver, TEST_ARGS, NULL)
+#define DO_TEST_CAPS_VER_FAILURE(name, arch, ver) \
+    DO_TEST_FULL(name, arch, ver, TEST_FAILURE, NULL)
+#define DO_TEST_CAPS_VER_PARSE_ERROR(name, arch, ver) \
+    DO_TEST_FULL(name, arch, ver, TEST_PARSE_ERROR, NULL)
+/* with a captured host tree tests/hostdata/HOST */
+#define DO_TEST_CAPS_VER_HOST(name, arch, ver, host) \
+    DO_TEST_FULL(name, arch, ver, TEST_ARGS, host)
+#define DO_TEST_CAPS_VER_HOST_FAILURE(name, arch, ver, host) \
+    DO_TEST_FULL(name, arch, ver, TEST_FAILURE, host)
+
+/* x86_64 against both recorded QEMU generations */
+#define DO_TEST_X86_BOTH(name) \
+    do { \
+        DO_TEST_CAPS_VER(name, "x86_64", "10.0"); \
+        DO_TEST_CAPS_VER(name, "x86_64", "11.1"); \
+    } while (0)
+#define DO_TEST_X86_BOTH_FAILURE(name) \
+    do { \
+        DO_TEST_CAPS_VER_FAILURE(name, "x86_64", "10.0"); \
+        DO_TEST_CAPS_VER_FAILURE(name, "x86_64", "11.1"); \
+    } while (0)
+
+
+static int
+mymain(void)
+{
+    g_autofree char *dataDir = g_build_filename(abs_srcdir, DATADIR, NULL);
+    int ret = 0;
+
+    capsCache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify)virQEMUCapsFree);
+    virTestRegisterDataDir(dataDir, NULL);
+
+    /* ---- general domains (no vIOMMU) -------------------------------- */
+    DO_TEST_X86_BOTH("q35-minimal");
+    DO_TEST_X86_BOTH("q35-basic");
+    DO_TEST_X86_BOTH("q35-devices");
+    DO_TEST_X86_BOTH("q35-no-defaults");
+    DO_TEST_X86_BOTH("q35-explicit-addresses");
+    DO_TEST_X86_BOTH("q35-many-root-ports");
+    DO_TEST_X86_BOTH("q35-pcie-expander-bus");
+    DO_TEST_X86_BOTH("q35-pcie-expander-bus-auto");
+    DO_TEST_X86_BOTH("q35-switch-ports");
+    DO_TEST_X86_BOTH("q35-pci-bridges");
+    DO_TEST_X86_BOTH("q35-user-root-ports");
+    DO_TEST_X86_BOTH("q35-tcg");
+    DO_TEST_X86_BOTH("q35-kvm-host-cpu");
+    DO_TEST_X86_BOTH("q35-memory-units");
+    DO_TEST_X86_BOTH("q35-clock");
+    DO_TEST_X86_BOTH("q35-lifecycle-destroy");
+    DO_TEST_X86_BOTH("q35-ioapic-qemu");
+    DO_TEST_X86_BOTH("q35-uefi");
+    DO_TEST_X86_BOTH("q35-bios-rom");
+    DO_TEST_X86_BOTH("q35-versioned-machine");
+    DO_TEST_X86_BOTH("q35-hostdev-root-ports");
+    DO_TEST_X86_BOTH("q35-serial-file");
+    DO_TEST_X86_BOTH("q35-name-quoting");
+
+    DO_TEST_CAPS_VER("virt-basic", "aarch64", "11.1");
+    DO_TEST_CAPS_VER("virt-uefi-default-nvram", "aarch64", "11.1");
+    DO_TEST_CAPS_VER("virt-tcg", "aarch64", "11.1");
+    DO_TEST_CAPS_VER("virt-pcie-expander-bus", "aarch64", "11.1");
+
+    /* ---- general failures --------------------------------------------- */
+    DO_TEST_X86_BOTH_FAILURE("q35-address-no-bus");
+    DO_TEST_X86_BOTH_FAILURE("q35-address-pxb-endpoint");
+    DO_TEST_X86_BOTH_FAILURE("q35-address-root-port-slot");
+    DO_TEST_X86_BOTH_FAILURE("q35-address-bridge-on-root");
+    DO_TEST_X86_BOTH_FAILURE("q35-address-conflict-builtin");
+    DO_TEST_X86_BOTH_FAILURE("q35-sata-controller-address");
+    DO_TEST_X86_BOTH_FAILURE("q35-host-model");
+    DO_TEST_X86_BOTH_FAILURE("q35-firmware-autoselect");
+    DO_TEST_X86_BOTH_FAILURE("q35-scsi-no-controller");
+    DO_TEST_X86_BOTH_FAILURE("q35-net-no-model");
+    DO_TEST_X86_BOTH_FAILURE("q35-pci-bridge-index");
+    DO_TEST_X86_BOTH_FAILURE("q35-no-pci-bus");
+    DO_TEST_CAPS_VER_FAILURE("q35-machine-too-new", "x86_64", "10.0");
+    DO_TEST_CAPS_VER_FAILURE("virt-sata-disk", "aarch64", "11.1");
+    DO_TEST_CAPS_VER_FAILURE("virt-two-serials", "aarch64", "11.1");
+    DO_TEST_CAPS_VER_FAILURE("virt-passthrough-tcg", "aarch64", "11.1");
+
+    /* ---- vIOMMU, iommufd and assigned devices ---------------------------- */
+
+    g_hash_table_unref(capsCache);
+    return ret;
+}
+
+
+int
+main(int argc, char **argv)
+{
+    return virTestMain(argc, argv, mymain);
+}

@@ -15,6 +15,9 @@
  * docs/schemas/libvirt-superset.rng (libvirt's domain grammar plus the
  * extension), so that our XML stays a superset of libvirt's.
  *
+ * The parser must agree with the schema: it accepts every positive
+ * document and rejects every negative one.
+ *
  * Negative documents (must fail) are listed below with DO_TEST_FAIL;
  * they live in tests/domainschemadata/, and every file there must be
  * listed. Those marked SUPERSET_TOO must fail the superset grammar too.
@@ -29,6 +32,7 @@
 
 #include "testutils.h"
 #include "virxml.h"
+#include "domain_conf.h"
 
 #define LIBVIRT_SCHEMADIR_DEFAULT "/usr/share/libvirt/schemas"
 
@@ -95,12 +99,34 @@ testCheckOne(xmlRelaxNGPtr schema, const char *which, const char *path,
     return 0;
 }
 
+/* The schema and the parser describe the same subset. */
+static int
+testParserAgrees(const testSchemaInfo *info)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(virDomainDef) def = virDomainDefParseFile(info->path, 0, &err);
+
+    if (info->positive && !def) {
+        fprintf(stderr, "%s validates but the parser rejects it: %s\n",
+                info->path, err->message);
+        return -1;
+    }
+    if (!info->positive && def) {
+        fprintf(stderr, "%s is invalid for the schema but the parser accepts it\n",
+                info->path);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 testSchema(const void *opaque)
 {
     const testSchemaInfo *info = opaque;
 
     virTestUseFile(info->path);
+    if (testParserAgrees(info) < 0)
+        return -1;
     if (testCheckOne(ourSchema, "domaincommon.rng", info->path, info->positive) < 0)
         return -1;
     if (info->superset && supersetSchema &&

@@ -276,8 +276,9 @@ mymain(void)
         ret = -1;
     }
 
-    if (testPositiveDir("domainxmldata", false, &positives) < 0 ||
-        testPositiveDir("qemuxmlconfdata", true, &positives) < 0)
+    if (testPositiveDir("domainxmldata", false, &positives) < 0)
+        ret = -1;
+    if (testPositiveDir("qemuxmlconfdata", true, &positives) < 0)
         ret = -1;
     if (positives == 0) {
         fprintf(stderr, "no positive domain XML found: the selection is broken\n");

@@ -1798,7 +1798,9 @@ virDomainDevicesParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
             if (xmlStrEqual(cur->name, BAD_CAST virDomainDeviceParsers[i].name))
                 break;
         }
-        if (virDomainDeviceParsers[i].parse(cur, def, error) < 0)
+        /* virXMLCheckNode() let only listed names through */
+        if (i < G_N_ELEMENTS(virDomainDeviceParsers) &&
+            virDomainDeviceParsers[i].parse(cur, def, error) < 0)
             return -1;
     }
     return 0;

@@ -12,6 +12,14 @@
 
 static const vvCommand commands[] = {
     /* one entry per command; each command lives in its own file */
+    { "validate", vvCmdValidate,
+      N_("check a domain against its schema, QEMU and the host") },
+    { "domxml-to-native", vvCmdDomxmlToNative,
+      N_("check a domain, then print its QEMU command line") },
+    { "explain", vvCmdExplain,
+      N_("show the vIOMMU and HWPT flags of each assigned device and the host verdict") },
+    { "hostcaps", vvCmdHostcaps,
+      N_("print the host IOMMU capabilities document") },
     { NULL, NULL, NULL },
 };
 

@@ -39,6 +39,9 @@ bool vvParseOptions(const char *cmd, const char *params, GOptionEntry *entries,
 /* Write @text to stdout followed by nothing (the text carries its own \n) */
 void vvPrint(const char *text);
 
-/* commands, one file each */
+/* commands, one file per group */
+int vvCmdValidate(int argc, char **argv);         /* virt-viommu-domain.c */
+int vvCmdDomxmlToNative(int argc, char **argv);   /* virt-viommu-domain.c */
+int vvCmdExplain(int argc, char **argv);          /* virt-viommu-domain.c */
 int vvCmdHostcaps(int argc, char **argv);         /* virt-viommu-host.c */
 int vvCmdQemucaps(int argc, char **argv);         /* virt-viommu-qemu.c */

@@ -342,3 +342,73 @@ virXMLNodeToString(xmlDocPtr doc, xmlNodePtr node)
     xmlBufferFree(xbuf);
     return ret;
 }
+
+char *
+virXMLSchemaPath(const char *name)
+{
+    const char *env = g_getenv("VIRT_VIOMMU_SCHEMADIR");
+    g_autofree char *src = g_build_filename(SRC_SCHEMADIR, name, NULL);
+
+    if (env && *env)
+        return g_build_filename(env, name, NULL);
+    if (g_file_test(src, G_FILE_TEST_EXISTS))
+        return g_steal_pointer(&src);
+    return g_build_filename(SCHEMADIR, name, NULL);
+}
+
+static void
+virXMLRelaxNGCollect(void *opaque, const char *fmt, ...)
+{
+    GString *msg = opaque;
+    va_list ap;
+
+    if (msg->len > 1024)
+        return;
+    va_start(ap, fmt);
+    g_string_append_vprintf(msg, fmt, ap);
+    va_end(ap);
+}
+
+int
+virXMLValidateAgainstSchema(xmlDocPtr doc, const char *schemaPath,
+                            GError **error)
+{
+    xmlRelaxNGParserCtxtPtr pctxt = NULL;
+    xmlRelaxNGPtr rng = NULL;
+    xmlRelaxNGValidCtxtPtr vctxt = NULL;
+    g_autoptr(GString) msg = g_string_new(NULL);
+    int ret = -1;
+
+    if (!(pctxt = xmlRelaxNGNewParserCtxt(schemaPath))) {
+        virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                       _("cannot create a RelaxNG parser for '%1$s'"), schemaPath);
+        goto cleanup;
+    }
+    xmlRelaxNGSetParserErrors(pctxt, virXMLRelaxNGCollect, virXMLRelaxNGCollect, msg);
+    if (!(rng = xmlRelaxNGParse(pctxt))) {
+        g_strchomp(msg->str);
+        virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                       _("cannot load the RelaxNG schema '%1$s': %2$s"),
+                       schemaPath, msg->str);
+        goto cleanup;
+    }
+    vctxt = xmlRelaxNGNewValidCtxt(rng);
+    xmlRelaxNGSetValidErrors(vctxt, virXMLRelaxNGCollect, virXMLRelaxNGCollect, msg);
+    if (xmlRelaxNGValidateDoc(vctxt, doc) != 0) {
+        g_autofree char *base = g_path_get_basename(schemaPath);
+        g_strchomp(msg->str);
+        virReportError(error, VIR_ERR_XML_INVALID_SCHEMA,
+                       _("%1$s: %2$s"), base, msg->str);
+        goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    if (vctxt)
+        xmlRelaxNGFreeValidCtxt(vctxt);
+    if (rng)
+        xmlRelaxNGFree(rng);
+    if (pctxt)
+        xmlRelaxNGFreeParserCtxt(pctxt);
+    return ret;
+}

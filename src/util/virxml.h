@@ -9,6 +9,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
+#include <libxml/relaxng.h>
 
 #include "virbuffer.h"
 #include "virenum.h"
@@ -77,3 +78,14 @@ void virXMLFormatElementEmpty(virBuffer *buf, const char *name,
 
 /* Canonical XML text of a node (for metadata kept verbatim). */
 char *virXMLNodeToString(xmlDocPtr doc, xmlNodePtr node);
+
+/* Full path of the RelaxNG schema @name ("domaincommon.rng"): the
+ * directory in $VIRT_VIOMMU_SCHEMADIR if set, else the source tree's
+ * docs/schemas when it exists (running from a build tree), else the
+ * installed schema directory. */
+char *virXMLSchemaPath(const char *name);
+
+/* Validate @doc against the RelaxNG schema file @schemaPath. The error
+ * (VIR_ERR_XML_INVALID_SCHEMA) quotes libxml2's first complaints. */
+int virXMLValidateAgainstSchema(xmlDocPtr doc, const char *schemaPath,
+                                GError **error);

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Run the whole libvirt-viommu test suite on a fresh Debian bookworm
+# machine: installs the dependencies (apt, as root), builds the QEMU 11.1
+# chroot used by the real-QEMU suite, builds the project twice (plain, and
+# with AddressSanitizer + UndefinedBehaviorSanitizer) and runs every suite
+# in both builds. Exit status 0 only when everything passed.
+#
+#   scripts/run-tests.sh            everything
+#   SKIP_SANITIZERS=1 scripts/run-tests.sh   plain build only
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+"$top/scripts/install-deps.sh"
+
+# QEMU 11.1.x for the real-QEMU suite (cached outside the tree; needs root)
+if [ "$(id -u)" -eq 0 ]; then
+    "$top/scripts/qemu-11-chroot.sh"
+elif command -v sudo >/dev/null 2>&1; then
+    sudo -E "$top/scripts/qemu-11-chroot.sh"
+fi
+
+summary=""
+total_pass=0
+total_fail=0
+
+run_build() {
+    name=$1
+    shift
+    dir="$top/$name"
+    if [ ! -f "$dir/build.ninja" ]; then
+        meson setup "$dir" "$@"
+    else
+        meson setup --reconfigure "$dir" "$@" >/dev/null
+    fi
+    ninja -C "$dir"
+    rc=0
+    meson test -C "$dir" --print-errorlogs --num-processes 2 || rc=$?
+    # meson's own summary of this build, for the closing line
+    log="$dir/meson-logs/testlog.json"
+    pass=$(grep -c '"result": "OK"' "$log" || true)
+    fail=$(grep -c -E '"result": "(FAIL|ERROR|TIMEOUT)"' "$log" || true)
+    total_pass=$((total_pass + pass))
+    total_fail=$((total_fail + fail))
+    summary="$summary $name: $pass passed, $fail failed;"
+    return $rc
+}
+
+status=0
+run_build build || status=1
+if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
+    run_build build-sanitize -Db_sanitize=address,undefined -Db_lundef=false \
+        -Dbuildtype=debug || status=1
+fi
+
+echo "test programs per build:$summary"
+echo "run-tests: $total_pass passed, $total_fail failed"
+exit $status

@@ -1,0 +1,103 @@
+/*
+ * qemu_domain_prepare.c: the checking pipeline shared by every command
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "qemu_domain_prepare.h"
+#include "qemu_validate.h"
+#include "qemu_viommu.h"
+#include "hostiommu_conf.h"
+#include "virxml.h"
+
+void
+qemuPreparedDomainFree(qemuPreparedDomain *prep)
+{
+    if (!prep)
+        return;
+    virDomainDefFree(prep->def);
+    virQEMUCapsFree(prep->caps);
+    virHostIOMMUFree(prep->host);
+    g_free(prep);
+}
+
+virQEMUCaps *
+qemuDomainPrepareCaps(const qemuDomainPrepareOptions *opts,
+                      const char *fallbackEmulator, const char *arch,
+                      GError **error)
+{
+    g_autofree char *binary = NULL;
+
+    if (opts->qemuCapsFile)
+        return virQEMUCapsParseFile(opts->qemuCapsFile, error);
+    if (opts->emulator)
+        binary = g_strdup(opts->emulator);
+    else if (fallbackEmulator)
+        binary = g_strdup(fallbackEmulator);
+    else
+        binary = g_strdup_printf("/usr/bin/qemu-system-%s", arch ? arch : "x86_64");
+    return virQEMUCapsCacheLookup(binary, opts->cacheDir, error);
+}
+
+virHostIOMMU *
+qemuDomainPrepareHost(const qemuDomainPrepareOptions *opts,
+                      const char *const *devices, GError **error)
+{
+    if (opts->hostFile)
+        return virHostIOMMUParseFile(opts->hostFile, error);
+    return virHostIOMMUProbe(opts->hostRoot, devices, opts->deep, error);
+}
+
+static GStrv
+qemuDomainPrepareHostdevAddresses(const virDomainDef *def)
+{
+    g_autoptr(GPtrArray) addrs = g_ptr_array_new();
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++)
+        g_ptr_array_add(addrs, virPCIDeviceAddressAsString(&def->hostdevs[i]->source));
+    g_ptr_array_add(addrs, NULL);
+    return (GStrv)g_ptr_array_free(g_steal_pointer(&addrs), FALSE);
+}
+
+qemuPreparedDomain *
+qemuDomainPrepareString(const char *xml, const char *path,
+                        const qemuDomainPrepareOptions *opts, GError **error)
+{
+    g_autoptr(qemuPreparedDomain) prep = g_new0(qemuPreparedDomain, 1);
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autofree char *rng = virXMLSchemaPath("domaincommon.rng");
+    g_auto(GStrv) addrs = NULL;
+
+    /* The parser's messages are the precise ones, so it runs first; the
+     * schema check afterwards catches any drift between the two. */
+    if (!(doc = virXMLParse(path, xml, "domain", error)) ||
+        !(prep->def = virDomainDefParseNode(doc, xmlDocGetRootElement(doc),
+                                            VIR_DOMAIN_DEF_PARSE_NONE, error)) ||
+        virXMLValidateAgainstSchema(doc, rng, error) < 0)
+        return NULL;
+
+    if (!(prep->caps = qemuDomainPrepareCaps(opts, prep->def->emulator,
+                                             prep->def->arch, error)) ||
+        qemuValidateDomainDef(prep->def, prep->caps, error) < 0)
+        return NULL;
+
+    if (opts->skipHost || prep->def->nhostdevs == 0)
+        return g_steal_pointer(&prep);
+
+    addrs = qemuDomainPrepareHostdevAddresses(prep->def);
+    if (!(prep->host = qemuDomainPrepareHost(opts, (const char *const *)addrs, error)) ||
+        qemuViommuValidateHost(prep->def, prep->host, error) < 0)
+        return NULL;
+    return g_steal_pointer(&prep);
+}
+
+qemuPreparedDomain *
+qemuDomainPrepareFile(const char *path, const qemuDomainPrepareOptions *opts,
+                      GError **error)
+{
+    g_autofree char *xml = virXMLReadFile(path, error);
+
+    if (!xml)
+        return NULL;
+    return qemuDomainPrepareString(xml, path, opts, error);
+}

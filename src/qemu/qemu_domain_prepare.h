@@ -1,0 +1,56 @@
+/*
+ * qemu_domain_prepare.h: the checking pipeline shared by every command:
+ *   XML -> virDomainDef (parse, post-parse, conf validation, schema)
+ *       -> QEMU capabilities (replayed document or probed binary)
+ *       -> QEMU validation -> host capabilities (saved, captured tree or
+ *          the real host) -> host validation, device by device
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "domain_conf.h"
+#include "qemu_capabilities.h"
+#include "virhostiommu.h"
+
+typedef struct {
+    const char *hostFile;      /* --host: saved hostcaps document */
+    const char *hostRoot;      /* --host-root: captured host tree */
+    bool deep;                 /* --deep: bind through iommufd */
+    const char *qemuCapsFile;  /* --qemu-caps: saved capabilities */
+    const char *emulator;      /* --emulator: binary to probe */
+    const char *cacheDir;      /* capabilities cache, NULL = user cache */
+    bool skipHost;             /* do not look at the host at all */
+} qemuDomainPrepareOptions;
+
+typedef struct {
+    virDomainDef *def;
+    virQEMUCaps *caps;
+    virHostIOMMU *host;        /* NULL when the domain assigns no device */
+} qemuPreparedDomain;
+
+void qemuPreparedDomainFree(qemuPreparedDomain *prep);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuPreparedDomain, qemuPreparedDomainFree);
+
+/* Run every check on the domain XML in @xml (@path names it in messages).
+ * On failure @error tells which stage refused it. */
+qemuPreparedDomain *qemuDomainPrepareString(const char *xml, const char *path,
+                                            const qemuDomainPrepareOptions *opts,
+                                            GError **error);
+qemuPreparedDomain *qemuDomainPrepareFile(const char *path,
+                                          const qemuDomainPrepareOptions *opts,
+                                          GError **error);
+
+/* The capabilities the options name: --qemu-caps, else --emulator, else
+ * @fallbackEmulator (the domain's <emulator>), else the default binary
+ * for @arch (may be NULL: x86_64). */
+virQEMUCaps *qemuDomainPrepareCaps(const qemuDomainPrepareOptions *opts,
+                                   const char *fallbackEmulator,
+                                   const char *arch,
+                                   GError **error);
+
+/* The host description the options name, for @devices (NULL-terminated
+ * PCI addresses, NULL = every VFIO device). */
+virHostIOMMU *qemuDomainPrepareHost(const qemuDomainPrepareOptions *opts,
+                                    const char *const *devices,
+                                    GError **error);

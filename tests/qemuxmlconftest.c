@@ -283,6 +283,20 @@ testQemuCommandLine(const void *opaque)
     path = testQemuOutputPath(info, "args");
     if (virTestCompareToFile(args, path) < 0)
         return -1;
+
+    /* Address assignment changed @def like a define does; building again
+     * from the completed definition must not change anything. */
+    {
+        g_autoptr(qemuCommandLine) again = qemuBuildCommandLine(def, caps, &err);
+        g_autofree char *againArgs = again ? qemuCommandLineToArgsFile(again) : NULL;
+
+        if (!again || !g_str_equal(againArgs, args)) {
+            fprintf(stderr, "%s (%s-%s): a second build differs%s%s\n",
+                    info->name, info->arch, info->ver,
+                    err ? ": " : "", err ? err->message : "");
+            return -1;
+        }
+    }
     return testQemuCheckShellLine(info, cmd);
 }
 

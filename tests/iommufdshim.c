@@ -4,8 +4,8 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * open()/openat() of a path ending in "/dev/iommu" or containing
- * "/dev/vfio/devices/vfio" (inside a captured host tree) reads that file's
+ * open()/openat() (without O_CREAT) of a path ending in "/dev/iommu" or in
+ * "/dev/vfio/devices/vfioN" (inside a captured host tree) reads that file's
  * "key=value" lines and hands out a real descriptor of /dev/null standing
  * for the node; ioctl() on such a descriptor behaves like the kernel's
  * VFIO_DEVICE_BIND_IOMMUFD and IOMMU_GET_HW_INFO, including their argument
@@ -131,16 +131,20 @@ iommufdShimHwInfoCalls(void)
 }
 
 static int
-shimKind(const char *path)
+shimKind(const char *path, int flags)
 {
+    const char *name;
     size_t len;
 
-    if (!path)
+    /* the probe never creates nodes; a temporary file next to a node
+     * (g_file_set_contents) is not one */
+    if (!path || (flags & O_CREAT))
         return 0;
     len = strlen(path);
     if (len >= 10 && strcmp(path + len - 10, "/dev/iommu") == 0)
         return SHIM_IOMMU;
-    if (strstr(path, "/dev/vfio/devices/vfio"))
+    if ((name = strstr(path, "/dev/vfio/devices/vfio")) &&
+        name[22] && strspn(name + 22, "0123456789") == strlen(name + 22))
         return SHIM_CDEV;
     return 0;
 }
@@ -302,7 +306,7 @@ shimOpen(int dirfd, const char *path, int flags, mode_t mode)
     size_t i;
 
     shimInit();
-    if (!(kind = shimKind(path)))
+    if (!(kind = shimKind(path, flags)))
         return realOpenat(dirfd, path, flags, mode);
 
     if ((err = shimLoad(dirfd, path, &tmp))) {

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hostiommu_conf.h"
@@ -216,6 +217,90 @@ testParseFile(const void *opaque)
     return virTestCompareToFile(xml, outPath);
 }
 
+/* The command line tool, run as a user would (under the same shim) */
+typedef struct {
+    const char *title;
+    const char *args[12];    /* after "hostcaps"; "@TREE/x" and "@DATA/x"
+                              * are expanded to the data directories */
+    int status;
+    const char *out;         /* expected stdout: a DATADIR file, or NULL */
+    const char *err;         /* expected stderr text, or NULL for none */
+} cliCase;
+
+static char *
+cliExpand(const char *arg)
+{
+    if (g_str_has_prefix(arg, "@TREE/"))
+        return treePath(arg + 6);
+    if (g_str_has_prefix(arg, "@DATA/"))
+        return virTestDataPath(DATADIR, arg + 6);
+    return g_strdup(arg);
+}
+
+static int
+testCLI(const void *opaque)
+{
+    const cliCase *c = opaque;
+    const char *tool = g_getenv("VIRT_VIOMMU");
+    g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(GError) gerr = NULL;
+    int status = 0;
+    size_t i;
+
+    if (!tool) {
+        fprintf(stderr, "VIRT_VIOMMU must name the virt-viommu binary\n");
+        return -1;
+    }
+    g_ptr_array_add(argv, g_strdup(tool));
+    g_ptr_array_add(argv, g_strdup("hostcaps"));
+    for (i = 0; c->args[i]; i++)
+        g_ptr_array_add(argv, cliExpand(c->args[i]));
+    g_ptr_array_add(argv, NULL);
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL,
+                      NULL, &out, &err, &status, &gerr)) {
+        fprintf(stderr, "cannot run %s: %s\n", tool, gerr->message);
+        return -1;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != c->status) {
+        fprintf(stderr, "exit status %d, expected %d; stderr: %s\n",
+                WIFEXITED(status) ? WEXITSTATUS(status) : -1, c->status, err);
+        return -1;
+    }
+    if (strcmp(err, c->err ? c->err : "") != 0)
+        return virTestDifference(c->err ? c->err : "", err, "(stderr)");
+    if (c->out) {
+        g_autofree char *path = virTestDataPath(DATADIR, c->out);
+
+        return virTestCompareToFile(out, path);
+    }
+    if (*out)
+        return virTestDifference("", out, "(stdout)");
+    return 0;
+}
+
+static const cliCase cliCases[] = {
+    { "probe a tree", { "--host-root", "@TREE/intel-server-sm", NULL },
+      0, "intel-server-sm.xml", NULL },
+    { "deep probe a tree", { "--deep", "--host-root", "@TREE/smmuv3", NULL },
+      0, "smmuv3.deep.xml", NULL },
+    { "devices of a tree", { "--host-root", "@TREE/intel-server-sm", "-d", "0000:17:00.0",
+                             "--device", "17:01.0", "--device", "0000:6a:01.0",
+                             "--device", "0000:99:00.0", NULL },
+      0, "intel-server-sm.devices.xml", NULL },
+    { "replay a document", { "--host", "@DATA/no-iommufd.deep.xml", NULL },
+      0, "no-iommufd.deep.xml", NULL },
+    { "bad address", { "--host-root", "@TREE/amd", "--device", "0000:41:00", NULL },
+      2, NULL, "error: invalid argument: '0000:41:00' is not a PCI address (expected DDDD:BB:SS.F)\n" },
+    { "invalid document", { "--host", "@DATA/bad-schema.xml", NULL },
+      1, NULL, "error: XML document failed to validate against schema: hostiommu.rng: Element unit failed to validate attributes\n" },
+    { "--host with --deep", { "--host", "@DATA/amd.xml", "--deep", NULL },
+      2, NULL, "error: --host cannot be combined with --host-root, --deep or --device\nTry 'virt-viommu --help'.\n" },
+    { "extra argument", { "--host-root", "@TREE/amd", "amd", NULL },
+      2, NULL, "error: unexpected argument 'amd'\nTry 'virt-viommu --help'.\n" },
+};
+
 static const char *const serverDevices[] = {
     "0000:17:00.0", "17:01.0", "0000:6a:01.0", "0000:99:00.0", NULL,
 };
@@ -275,6 +360,11 @@ mymain(void)
     for (i = 0; i < G_N_ELEMENTS(parseErrors); i++) {
         g_autofree char *title = g_strdup_printf("parse error %s", parseErrors[i]);
         if (virTestRun(title, testParseError, parseErrors[i]) < 0)
+            ret = -1;
+    }
+    for (i = 0; i < G_N_ELEMENTS(cliCases); i++) {
+        g_autofree char *title = g_strdup_printf("virt-viommu hostcaps: %s", cliCases[i].title);
+        if (virTestRun(title, testCLI, &cliCases[i]) < 0)
             ret = -1;
     }
     if (virTestRun("parse partial document", testParseFile, "partial") < 0 ||

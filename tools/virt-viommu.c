@@ -20,6 +20,8 @@ static const vvCommand commands[] = {
       N_("show the vIOMMU and HWPT flags of each assigned device and the host verdict") },
     { "hostcaps", vvCmdHostcaps,
       N_("print the host IOMMU capabilities document") },
+    { "qemucaps", vvCmdQemucaps,
+      N_("print the capabilities of a QEMU binary as a document --qemu-caps can replay") },
     { NULL, NULL, NULL },
 };
 

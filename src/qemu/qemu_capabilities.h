@@ -99,6 +99,14 @@ typedef enum {
     QEMU_CAPS_DEVICE_PL011,
     QEMU_CAPS_OBJECT_MEMORY_BACKEND_RAM,
 
+    /* Added after the first version of this list. */
+    /* derived: "-device arm-smmuv3" is user-creatable. The type and its
+     * 'primary-bus' link exist in older QEMU too (10.0.2 has them: the
+     * virt machine creates the device for iommu=smmuv3), but there
+     * -device refuses it ("expects a pluggable device type"). User
+     * creation arrived together with 'arm-smmuv3.smmu_per_bus'. */
+    QEMU_CAPS_DEVICE_ARM_SMMUV3_USER,     /* "arm-smmuv3-user-creatable" */
+
     QEMU_CAPS_LAST
 } virQEMUCapsFlags;
 VIR_ENUM_DECL(virQEMUCaps);
@@ -149,3 +157,20 @@ const char *virQEMUCapsGetPropertyType(const virQEMUCaps *caps,
 const char *virQEMUCapsGetPropertyDefault(const virQEMUCaps *caps,
                                           const char *typeName,
                                           const char *property);
+
+/* Additions for the probe, the cache and the recorded documents. */
+
+/* Replace the recorded binary path, e.g. to record a binary that runs
+ * through a wrapper under the path it has on a real host. */
+void virQEMUCapsSetBinary(virQEMUCaps *caps, const char *binary);
+
+/* Whether the QOM type @typeName (or the machine type of a machine name
+ * or alias such as "virt") was recorded, and whether it has @property.
+ * For names not in the probe list these say false. */
+bool virQEMUCapsHasType(const virQEMUCaps *caps, const char *typeName);
+bool virQEMUCapsHasProperty(const virQEMUCaps *caps, const char *typeName,
+                            const char *property);
+
+/* The cache file that virQEMUCapsCacheLookup uses for @binary (an
+ * absolute path) under @cacheDir (NULL: the user's cache directory). */
+char *virQEMUCapsCacheFile(const char *binary, const char *cacheDir);

@@ -36,10 +36,12 @@
 #include "qemu_validate.h"
 #include "qemu_viommu.h"
 #include "virhostiommu.h"
+#include "hostiommu_conf.h"
 
 #define DATADIR "qemuxmlconfdata"
 #define CAPSDIR "qemucapabilitiesdata"
 #define HOSTDIR "hostdata"
+#define HOSTCAPSDIR "hostcapsdata"
 
 typedef enum {
     TEST_ARGS,          /* builds; compare NAME.ARCH-VER.args */
@@ -183,23 +185,33 @@ testQemuRoundTrip(const void *opaque)
 }
 
 
-/* Host validation against a captured tree, for the assigned devices */
+/* Host validation of the assigned devices, against a captured tree
+ * (tests/hostdata/HOST) or, when HOST ends in ".xml", a saved hostcaps
+ * document (tests/hostcapsdata/HOST) such as a deep-probed one. */
 static int
 testQemuValidateHost(const testQemuInfo *info, const virDomainDef *def,
                      GError **err)
 {
-    g_autofree char *root = virTestDataPath(HOSTDIR, info->host);
     g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(virHostIOMMU) host = NULL;
     size_t i;
 
-    for (i = 0; i < def->nhostdevs; i++)
-        g_ptr_array_add(devices, virPCIDeviceAddressAsString(&def->hostdevs[i]->source));
-    g_ptr_array_add(devices, NULL);
+    if (g_str_has_suffix(info->host, ".xml")) {
+        g_autofree char *path = virTestDataPath(HOSTCAPSDIR, info->host);
 
-    if (!(host = virHostIOMMUProbe(root, (const char *const *)devices->pdata,
-                                   false, err)))
-        return -1;
+        virTestUseFile(path);
+        if (!(host = virHostIOMMUParseFile(path, err)))
+            return -1;
+    } else {
+        g_autofree char *root = virTestDataPath(HOSTDIR, info->host);
+
+        for (i = 0; i < def->nhostdevs; i++)
+            g_ptr_array_add(devices, virPCIDeviceAddressAsString(&def->hostdevs[i]->source));
+        g_ptr_array_add(devices, NULL);
+        if (!(host = virHostIOMMUProbe(root, (const char *const *)devices->pdata,
+                                       false, err)))
+            return -1;
+    }
     return qemuViommuValidateHost(def, host, err);
 }
 
@@ -407,6 +419,11 @@ testQemuPCIChain(const void *opaque)
         DO_TEST_CAPS_VER(name, "x86_64", "10.0"); \
         DO_TEST_CAPS_VER(name, "x86_64", "11.1"); \
     } while (0)
+#define DO_TEST_AARCH64_BOTH(name) \
+    do { \
+        DO_TEST_CAPS_VER(name, "aarch64", "10.0"); \
+        DO_TEST_CAPS_VER(name, "aarch64", "11.1"); \
+    } while (0)
 #define DO_TEST_X86_BOTH_FAILURE(name) \
     do { \
         DO_TEST_CAPS_VER_FAILURE(name, "x86_64", "10.0"); \
@@ -449,10 +466,10 @@ mymain(void)
     DO_TEST_X86_BOTH("q35-serial-file");
     DO_TEST_X86_BOTH("q35-name-quoting");
 
-    DO_TEST_CAPS_VER("virt-basic", "aarch64", "11.1");
-    DO_TEST_CAPS_VER("virt-uefi-default-nvram", "aarch64", "11.1");
-    DO_TEST_CAPS_VER("virt-tcg", "aarch64", "11.1");
-    DO_TEST_CAPS_VER("virt-pcie-expander-bus", "aarch64", "11.1");
+    DO_TEST_AARCH64_BOTH("virt-basic");
+    DO_TEST_AARCH64_BOTH("virt-uefi-default-nvram");
+    DO_TEST_AARCH64_BOTH("virt-tcg");
+    DO_TEST_AARCH64_BOTH("virt-pcie-expander-bus");
 
     /* ---- the PCI controller chain the vIOMMU checks rely on ------------- */
     DO_TEST_CHAIN("q35-pci-bridges", 5, "5 4 3 0", 5, 0);
@@ -479,6 +496,7 @@ mymain(void)
     DO_TEST_X86_BOTH_FAILURE("q35-no-pci-bus");
     DO_TEST_CAPS_VER_FAILURE("q35-machine-too-new", "x86_64", "10.0");
     DO_TEST_CAPS_VER_FAILURE("virt-sata-disk", "aarch64", "11.1");
+    DO_TEST_CAPS_VER_FAILURE("virt-machine-too-new", "aarch64", "10.0");
     DO_TEST_CAPS_VER_FAILURE("virt-two-serials", "aarch64", "11.1");
     DO_TEST_CAPS_VER_FAILURE("virt-passthrough-tcg", "aarch64", "11.1");
 

@@ -187,7 +187,8 @@ testQemuRoundTrip(const void *opaque)
 
 /* Host validation of the assigned devices, against a captured tree
  * (tests/hostdata/HOST) or, when HOST ends in ".xml", a saved hostcaps
- * document (tests/hostcapsdata/HOST) such as a deep-probed one. */
+ * document such as a deep-probed one: tests/hostcapsdata/HOST, or
+ * tests/HOST when HOST has a directory part. */
 static int
 testQemuValidateHost(const testQemuInfo *info, const virDomainDef *def,
                      GError **err)
@@ -197,7 +198,9 @@ testQemuValidateHost(const testQemuInfo *info, const virDomainDef *def,
     size_t i;
 
     if (g_str_has_suffix(info->host, ".xml")) {
-        g_autofree char *path = virTestDataPath(HOSTCAPSDIR, info->host);
+        g_autofree char *path = strchr(info->host, '/') ?
+                                virTestDataPath(".", info->host) :
+                                virTestDataPath(HOSTCAPSDIR, info->host);
 
         virTestUseFile(path);
         if (!(host = virHostIOMMUParseFile(path, err)))
@@ -501,6 +504,110 @@ mymain(void)
     DO_TEST_CAPS_VER_FAILURE("virt-passthrough-tcg", "aarch64", "11.1");
 
     /* ---- vIOMMU, iommufd and assigned devices ---------------------------- */
+#define SERVER "intel-server-sm"
+#define X86_11_HOST(name, host) DO_TEST_CAPS_VER_HOST(name, "x86_64", "11.1", host)
+#define X86_10_HOST_FAIL(name, host) DO_TEST_CAPS_VER_HOST_FAILURE(name, "x86_64", "10.0", host)
+#define X86_11_HOST_FAIL(name, host) DO_TEST_CAPS_VER_HOST_FAILURE(name, "x86_64", "11.1", host)
+#define ARM_11(name) DO_TEST_CAPS_VER(name, "aarch64", "11.1")
+#define ARM_11_HOST(name, host) DO_TEST_CAPS_VER_HOST(name, "aarch64", "11.1", host)
+#define ARM_11_FAIL(name) DO_TEST_CAPS_VER_FAILURE(name, "aarch64", "11.1")
+#define ARM_11_HOST_FAIL(name, host) DO_TEST_CAPS_VER_HOST_FAILURE(name, "aarch64", "11.1", host)
+#define SMMU_DEEP "smmuv3.deep.xml"
+
+    /* intel: libvirt's attributes, both generations */
+    DO_TEST_X86_BOTH("intel-iommu-basic");
+    DO_TEST_X86_BOTH("intel-iommu-libvirt-attrs");
+    DO_TEST_X86_BOTH("intel-iommu-intremap-no-ioapic");
+    DO_TEST_X86_BOTH("intel-scalable-mode");
+    DO_TEST_X86_BOTH("intel-scalable-pasid-1bit");
+    /* first stage for emulated devices exists in 10.0 (x-flts) */
+    DO_TEST_X86_BOTH("intel-nesting-emulated");
+    /* HW nesting for assigned devices: 11.1 only, checked against the host */
+    X86_11_HOST("intel-nesting-hostdev", SERVER);
+    X86_10_HOST_FAIL("intel-nesting-hostdev", SERVER);
+    X86_11_HOST("intel-nesting-pasid", SERVER);
+    X86_10_HOST_FAIL("intel-nesting-pasid", SERVER);
+    X86_11_HOST("intel-nesting-pasid-bits", SERVER);
+    X86_10_HOST_FAIL("intel-nesting-pasid-bits", SERVER);
+    X86_11_HOST("intel-upstream-spelling", SERVER);
+    X86_10_HOST_FAIL("intel-upstream-spelling", SERVER);
+    X86_11_HOST("intel-nesting-fs1gp-off", SERVER);
+    X86_10_HOST_FAIL("intel-nesting-fs1gp-off", SERVER);
+    X86_11_HOST("intel-iommufd-fdgroup", SERVER);
+    X86_10_HOST_FAIL("intel-iommufd-fdgroup", SERVER);
+    X86_11_HOST("intel-nesting-vpasid-offset", SERVER);
+    X86_10_HOST_FAIL("intel-nesting-vpasid-offset", SERVER);
+    X86_11_HOST("intel-nesting-switch-port", SERVER);
+    X86_11_HOST("intel-nesting-two-units", SERVER);
+    /* shadowed (caching-mode) vIOMMU: what 10.0 can run with VFIO */
+    DO_TEST_CAPS_VER_HOST("intel-shadow-iommufd", "x86_64", "10.0", SERVER);
+    X86_11_HOST("intel-shadow-iommufd", SERVER);
+    DO_TEST_CAPS_VER_HOST("intel-shadow-legacy", "x86_64", "10.0", SERVER);
+    X86_11_HOST("intel-shadow-legacy", SERVER);
+    DO_TEST_CAPS_VER_HOST("intel-mixed-backends", "x86_64", "10.0", SERVER);
+    X86_11_HOST("intel-mixed-backends", SERVER);
+    /* a 20-bit PASID: 11.1's pasid-bits; 10.0's x-pasid-mode is 1 bit */
+    DO_TEST_CAPS_VER("intel-pasid-20-emulated", "x86_64", "11.1");
+    DO_TEST_CAPS_VER_FAILURE("intel-pasid-20-emulated", "x86_64", "10.0");
+    DO_TEST_CAPS_VER("intel-pasid-1bit-iotlb", "x86_64", "11.1");
+    DO_TEST_CAPS_VER_FAILURE("intel-pasid-1bit-iotlb", "x86_64", "10.0");
+    /* QEMU's realize rules */
+    DO_TEST_X86_BOTH_FAILURE("intel-iommu-i440fx");
+    DO_TEST_X86_BOTH_FAILURE("intel-nesting-aw-bits-39");
+    DO_TEST_X86_BOTH_FAILURE("intel-aw-bits-57");
+    DO_TEST_X86_BOTH_FAILURE("intel-hostdev-no-caching-mode");
+    DO_TEST_X86_BOTH_FAILURE("intel-svm-no-iotlb");
+    DO_TEST_CAPS_VER_FAILURE("intel-svm-no-pasid", "x86_64", "11.1");
+    DO_TEST_CAPS_VER_FAILURE("intel-svm-dma-translation-off", "x86_64", "11.1");
+    DO_TEST_CAPS_VER_FAILURE("intel-svm-no-nesting", "x86_64", "11.1");
+    DO_TEST_CAPS_VER_FAILURE("intel-nesting-pci-bridge", "x86_64", "11.1");
+    /* the host, device by device */
+    X86_11_HOST_FAIL("intel-host-sm-off", "intel-sm-off");
+    X86_11_HOST_FAIL("intel-host-client-no-sm", "intel-client-nest");
+    X86_11_HOST_FAIL("intel-host-amd", "amd");
+    X86_11_HOST_FAIL("intel-host-no-iommufd", "no-iommufd");
+    X86_10_HOST_FAIL("intel-host-no-iommufd", "no-iommufd");
+    X86_11_HOST_FAIL("intel-host-missing-device", SERVER);
+    X86_11_HOST_FAIL("intel-host-unit-no-pasid", SERVER);
+    X86_11_HOST_FAIL("intel-host-aw-bits", "intel-client-nest");
+    X86_10_HOST_FAIL("intel-host-aw-bits", "intel-client-nest");
+    X86_11_HOST_FAIL("intel-host-iotlb-no-ats", SERVER);
+    X86_11_HOST_FAIL("intel-host-managed-no", SERVER);
+
+    /* virtio and amd */
+    DO_TEST_X86_BOTH("virtio-iommu-x86");
+    DO_TEST_CAPS_VER_HOST("virtio-iommu-hostdev", "x86_64", "10.0", SERVER);
+    X86_11_HOST("virtio-iommu-hostdev", SERVER);
+    DO_TEST_X86_BOTH_FAILURE("virtio-iommu-i440fx");
+    /* libvirt's amd-iommu needs 'pci-id' (11.1); 'pt' is gone in 11.1 */
+    DO_TEST_CAPS_VER("amd-iommu", "x86_64", "11.1");
+    DO_TEST_CAPS_VER_FAILURE("amd-iommu", "x86_64", "10.0");
+    DO_TEST_X86_BOTH_FAILURE("amd-iommu-passthrough");
+    DO_TEST_X86_BOTH_FAILURE("smmuv3-on-q35");
+
+    /* smmuv3 */
+    ARM_11("smmuv3-machine");
+    DO_TEST_CAPS_VER("smmuv3-machine", "aarch64", "10.0");
+    ARM_11("smmuv3-pcibus");
+    DO_TEST_CAPS_VER_FAILURE("smmuv3-pcibus", "aarch64", "10.0");
+    ARM_11("smmuv3-pcibus-root");
+    ARM_11("smmuv3-with-virtio");
+    ARM_11("virtio-iommu-aarch64");
+    ARM_11("smmuv3-accel-all-explicit-no-hostdev");
+    ARM_11_HOST("smmuv3-accel-explicit", SMMU_DEEP);
+    ARM_11_HOST("smmuv3-accel-auto", SMMU_DEEP);
+    ARM_11_HOST("smmuv3-nesting", SMMU_DEEP);
+    ARM_11_HOST("smmuv3-nesting-pasid", SMMU_DEEP);
+    DO_TEST_CAPS_VER_HOST_FAILURE("smmuv3-nesting-pasid", "aarch64", "10.0", SMMU_DEEP);
+    ARM_11_FAIL("smmuv3-accel-no-pcibus");
+    ARM_11_FAIL("smmuv3-accel-tcg");
+    ARM_11_FAIL("smmuv3-accel-no-acpi");
+    ARM_11_FAIL("smmuv3-accel-emulated-endpoint");
+    ARM_11_FAIL("smmuv3-accel-no-hostdev");
+    ARM_11_FAIL("smmuv3-oas-52");
+    ARM_11_HOST_FAIL("smmuv3-host-ssidsize", "qemuxmlconfdata/smmuv3-ssid8.host.xml");
+    ARM_11_HOST_FAIL("smmuv3-host-not-deep", "smmuv3");
+
 
     g_hash_table_unref(capsCache);
     return ret;

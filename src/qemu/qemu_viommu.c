@@ -869,30 +869,20 @@ qemuViommuValidateHostATS(const virHostIOMMUUnit *unit,
     return 0;
 }
 
+/* nesting='on' behind intel-iommu: the unit must do nested translation */
 static int
-qemuViommuValidateHostIntel(const virDomainIOMMUDef *iommu,
-                            const virHostIOMMUUnit *unit,
-                            const virHostIOMMUDevice *dev,
-                            const char *label, GError **error)
+qemuViommuValidateHostIntelNesting(const virDomainIOMMUDef *iommu,
+                                   const virHostIOMMUUnit *unit,
+                                   const virHostIOMMUDevice *dev,
+                                   const char *label, GError **error)
 {
     const virDomainIOMMUEffective *eff = &iommu->eff;
-    /* QEMU's default for current machine types when aw_bits is absent */
-    unsigned int aw = eff->awBits ? eff->awBits : 48;
     static const virHostIOMMUFeature nestingNeeds[] = {
         VIR_HOST_IOMMU_FEATURE_SCALABLE_MODE, VIR_HOST_IOMMU_FEATURE_NESTING,
         VIR_HOST_IOMMU_FEATURE_FIRST_STAGE, VIR_HOST_IOMMU_FEATURE_SECOND_STAGE,
     };
     size_t i;
 
-    if (unit->addressWidthMax && aw > unit->addressWidthMax)
-        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                              _("hostdev %1$s: the vIOMMU address width %2$u bits exceeds the %3$u bits of host IOMMU %4$s; set aw_bits='%3$u'"),
-                              label, aw, unit->addressWidthMax, unit->name);
-    if (iommu->driver.iotlb == VIR_TRISTATE_SWITCH_ON &&
-        qemuViommuValidateHostATS(unit, dev, "iotlb='on'", label, error) < 0)
-        return -1;
-    if (!eff->nesting)
-        return 0;
     if (unit->type != VIR_HOST_IOMMU_TYPE_INTEL_VTD)
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                               _("hostdev %1$s is behind host IOMMU %2$s of type '%3$s', but nesting with iommu model 'intel' needs an Intel VT-d host IOMMU"),
@@ -909,6 +899,28 @@ qemuViommuValidateHostIntel(const virDomainIOMMUDef *iommu,
         return -1;
     if (eff->pasidBits &&
         qemuViommuValidateHostPASID(unit, dev, eff->pasidBits, label, error) < 0)
+        return -1;
+    return 0;
+}
+
+static int
+qemuViommuValidateHostIntel(const virDomainIOMMUDef *iommu,
+                            const virHostIOMMUUnit *unit,
+                            const virHostIOMMUDevice *dev,
+                            const char *label, GError **error)
+{
+    /* QEMU's default for current machine types when aw_bits is absent */
+    unsigned int aw = iommu->eff.awBits ? iommu->eff.awBits : 48;
+
+    if (iommu->eff.nesting &&
+        qemuViommuValidateHostIntelNesting(iommu, unit, dev, label, error) < 0)
+        return -1;
+    if (unit->addressWidthMax && aw > unit->addressWidthMax)
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("hostdev %1$s: the vIOMMU address width %2$u bits exceeds the %3$u bits of host IOMMU %4$s; set aw_bits='%3$u'"),
+                              label, aw, unit->addressWidthMax, unit->name);
+    if (iommu->driver.iotlb == VIR_TRISTATE_SWITCH_ON &&
+        qemuViommuValidateHostATS(unit, dev, "iotlb='on'", label, error) < 0)
         return -1;
     return 0;
 }

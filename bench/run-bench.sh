@@ -158,6 +158,8 @@ step "$bench" spawn -n "$runs" --devices "$ndevices" --label virt-viommu \
     "$tool" domxml-to-native --qemu-caps "$caps" --host "$tmp/host.xml" "$domain"
 step "$bench" spawn -n "$runs" --devices "$ndevices" --label virt-viommu-hostroot -- \
     "$tool" domxml-to-native --qemu-caps "$caps" --host-root "$tmp/host-tree" "$domain"
+# process start-up alone, for scale
+step "$bench" spawn -n "$runs" --label virt-viommu-startup -- "$tool" --version
 n=$(count_vfio "$tmp/virt-viommu.out")
 echo "# virt-viommu argv: $(wc -c < "$tmp/virt-viommu.out") bytes, $n vfio-pci devices"
 [ "$n" = "$ndevices" ] || die "virt-viommu emitted $n vfio-pci devices, expected $ndevices"
@@ -179,6 +181,9 @@ if [ "$virsh_enabled" = 1 ]; then
     step in_ns "$bench" spawn -n $((runs + 1)) --first-apart --devices "$ndevices" \
         --label virsh --output "$tmp/virsh.out" -- \
         "$virsh" -c "qemu:///embed?root=$tmp/embed-$k" domxml-to-native qemu-argv "$lvdomain"
+    # virsh start-up plus opening the embedded driver on the warm root
+    step in_ns "$bench" spawn -n "$runs" --label virsh-startup -- \
+        "$virsh" -c "qemu:///embed?root=$tmp/embed-$k" uri
     n=$(count_vfio "$tmp/virsh.out")
     echo "# virsh argv: $(wc -c < "$tmp/virsh.out") bytes, $n vfio-pci devices"
     [ "$n" = "$ndevices" ] || die "virsh emitted $n vfio-pci devices, expected $ndevices"
@@ -206,7 +211,7 @@ awk -v devices="$ndevices" '
         printf "summary (medians; per device = / %d)\n", devices
         printf "  in process, saved host doc:  %s per iteration, %.1f us per device\n", ms(med["inprocess"]), med["inprocess"] / devices
         printf "  in process, captured tree:   %s per iteration, %.1f us per device\n", ms(med["inprocess-hostroot"]), med["inprocess-hostroot"] / devices
-        printf "  virt-viommu whole run:       %s (--host), %s (--host-root)\n", ms(med["virt-viommu"]), ms(med["virt-viommu-hostroot"])
+        printf "  virt-viommu whole run:       %s (--host), %s (--host-root); start-up alone (--version) %s\n", ms(med["virt-viommu"]), ms(med["virt-viommu-hostroot"]), ms(med["virt-viommu-startup"])
         if (!("virsh" in med))
             exit
         # cold samples: sort for the median
@@ -215,7 +220,7 @@ awk -v devices="$ndevices" '
                 if (cold[j] < cold[i]) { t = cold[i]; cold[i] = cold[j]; cold[j] = t }
         c = ncold % 2 ? cold[(ncold + 1) / 2] : (cold[ncold / 2] + cold[ncold / 2 + 1]) / 2
         printf "  virsh cold (fresh root):     %s median of %d (min %s, max %s)\n", ms(c), ncold, ms(cold[1]), ms(cold[ncold])
-        printf "  virsh warm (same root):      %s\n", ms(med["virsh"])
+        printf "  virsh warm (same root):      %s; start-up and driver open alone (uri) %s\n", ms(med["virsh"]), ms(med["virsh-startup"])
         printf "ratios\n"
         printf "  virt-viommu whole run / virsh warm:  %s\n", ratio(med["virt-viommu"], med["virsh"])
         printf "  in process / virsh warm:             %s\n", ratio(med["inprocess"], med["virsh"])

@@ -17,7 +17,9 @@
  *             [-n N] [--warmup W]
  *       N times: parse + every check (qemuDomainPrepareString) +
  *       qemuBuildCommandLine + qemuCommandLineToString, timed as a whole and
- *       stage by stage.
+ *       in those three parts. Then N times the same checks called one by
+ *       one through their public functions, in qemuDomainPrepareString's
+ *       order, to show where the checking time goes (label <label>.stage.*).
  *
  *   spawn [-n M] [--first-apart] [--output FILE] -- COMMAND ARGS...
  *       Run a command M times (stdout to FILE for the first run, then to
@@ -49,7 +51,10 @@
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
 #include "qemu_domain_prepare.h"
+#include "qemu_validate.h"
+#include "qemu_viommu.h"
 #include "virhostiommu.h"
+#include "virxml.h"
 
 #define BENCH_DEFAULT_ITERATIONS 2000
 #define BENCH_DEFAULT_WARMUP 20
@@ -400,6 +405,107 @@ benchRunOnce(const char *xml, const char *path,
     return true;
 }
 
+/* The stages of qemuDomainPrepareString, called one by one in its order
+ * (XML, domain parser, schema, QEMU caps, QEMU validation, host, host
+ * validation), so that the breakdown covers the same work. */
+typedef enum {
+    BENCH_STAGE_XML = 0,
+    BENCH_STAGE_DOMAIN,
+    BENCH_STAGE_SCHEMA,
+    BENCH_STAGE_QEMU_CAPS,
+    BENCH_STAGE_QEMU_VALIDATE,
+    BENCH_STAGE_HOST,
+    BENCH_STAGE_HOST_VALIDATE,
+    BENCH_STAGE_LAST
+} benchStage;
+
+static const char *const benchStageNames[BENCH_STAGE_LAST] = {
+    "xml-parse", "domain-parse", "domain-schema", "qemu-caps",
+    "qemu-validate", "host", "host-validate",
+};
+
+static bool
+benchRunStages(const char *xml, const char *path,
+               const qemuDomainPrepareOptions *opts,
+               double t[BENCH_STAGE_LAST], GError **error)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(virQEMUCaps) caps = NULL;
+    g_autoptr(virHostIOMMU) host = NULL;
+    g_autofree char *rng = virXMLSchemaPath("domaincommon.rng");
+    g_auto(GStrv) addrs = NULL;
+    double t0 = benchNowUs(), t1;
+
+#define BENCH_LAP(stage) \
+    (t1 = benchNowUs(), t[stage] = t1 - t0, t0 = t1)
+    if (!(doc = virXMLParse(path, xml, "domain", error)))
+        return false;
+    BENCH_LAP(BENCH_STAGE_XML);
+    if (!(def = virDomainDefParseNode(doc, xmlDocGetRootElement(doc),
+                                      VIR_DOMAIN_DEF_PARSE_NONE, error)))
+        return false;
+    BENCH_LAP(BENCH_STAGE_DOMAIN);
+    if (virXMLValidateAgainstSchema(doc, rng, error) < 0)
+        return false;
+    BENCH_LAP(BENCH_STAGE_SCHEMA);
+    if (!(caps = virQEMUCapsParseFile(opts->qemuCapsFile, error)))
+        return false;
+    BENCH_LAP(BENCH_STAGE_QEMU_CAPS);
+    if (qemuValidateDomainDef(def, caps, error) < 0)
+        return false;
+    BENCH_LAP(BENCH_STAGE_QEMU_VALIDATE);
+    /* the address list is part of the host stage, as in the pipeline */
+    addrs = benchDomainHostdevAddresses(def);
+    if (opts->hostFile)
+        host = virHostIOMMUParseFile(opts->hostFile, error);
+    else
+        host = virHostIOMMUProbe(opts->hostRoot, (const char *const *)addrs,
+                                 false, error);
+    if (!host)
+        return false;
+    BENCH_LAP(BENCH_STAGE_HOST);
+    if (qemuViommuValidateHost(def, host, error) < 0)
+        return false;
+    BENCH_LAP(BENCH_STAGE_HOST_VALIDATE);
+#undef BENCH_LAP
+    return true;
+}
+
+static bool
+benchStages(const char *label, const char *xml, const char *path,
+            const qemuDomainPrepareOptions *opts, gint iterations,
+            GError **error)
+{
+    g_autofree double *samples = g_new0(double, (size_t)iterations * BENCH_STAGE_LAST);
+    double sum[BENCH_STAGE_LAST] = { 0 };
+    double total = 0;
+    size_t s;
+    gint i;
+
+    for (i = 0; i < iterations; i++) {
+        double t[BENCH_STAGE_LAST];
+
+        if (!benchRunStages(xml, path, opts, t, error))
+            return false;
+        for (s = 0; s < BENCH_STAGE_LAST; s++) {
+            samples[s * iterations + i] = t[s];
+            sum[s] += t[s];
+            total += t[s];
+        }
+    }
+    printf("# %s.stage: the checks of qemuDomainPrepareString one by one "
+           "(share of their summed mean time)\n", label);
+    for (s = 0; s < BENCH_STAGE_LAST; s++) {
+        g_autofree char *lbl = g_strdup_printf("%s.stage.%s", label,
+                                               benchStageNames[s]);
+
+        printf("# %-40s %5.1f%%\n", lbl, total > 0 ? 100 * sum[s] / total : 0);
+        benchPrintResult(lbl, samples + s * iterations, iterations, 0);
+    }
+    return true;
+}
+
 static int
 benchCmdInprocess(int argc, char **argv)
 {
@@ -494,6 +600,11 @@ benchCmdInprocess(int argc, char **argv)
     g_free(lbl);
     lbl = g_strdup_printf("%s.tostring", label);
     benchPrintResult(lbl, format, iterations, 0);
+
+    if (!benchStages(label, xml, domain, &opts, iterations, &err)) {
+        g_printerr("inprocess: %s: %s\n", domain, err->message);
+        return 1;
+    }
     return 0;
 }
 

@@ -40,27 +40,6 @@ int qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
  * NULL when there is no such PCI controller. */
 const char *qemuDomainPCIBusAlias(const virDomainDef *def, unsigned int busIdx);
 
-/* The PCI controllers from the one with index @busIdx up to its root: the
- * first element is the controller providing bus @busIdx, each next one the
- * controller that one is plugged into, the last one pcie-root/pci-root
- * (index 0). A pcie-expander-bus in the chain is the root complex of
- * everything below it. Elements are borrowed from @def. NULL with an error
- * when a controller of the chain is missing or has no PCI address. */
-GPtrArray *qemuDomainPCIControllerChain(const virDomainDef *def,
-                                        unsigned int busIdx,
-                                        GError **error);
-
-/* The first conventional PCI bridge (pci-bridge, dmi-to-pci-bridge,
- * pcie-to-pci-bridge, pci-expander-bus) in the chain above bus @busIdx
- * (including the controller of @busIdx itself), or NULL. */
-const virDomainControllerDef *qemuDomainPCIChainFindBridge(const virDomainDef *def,
-                                                           unsigned int busIdx);
-
-/* Index of the root complex bus @busIdx hangs off: 0 for pcie.0 / pci.0,
- * else the index of the pcie-expander-bus (or pci-expander-bus) above it;
- * -1 when the chain is broken. */
-int qemuDomainPCIChainRootComplex(const virDomainDef *def, unsigned int busIdx);
-
 /* Add "bus", "multifunction" (when set) and "addr" of a device with a PCI
  * address to @props the way libvirt writes them, e.g.
  * "bus":"pci.1","addr":"0x0" or "bus":"pcie.0","multifunction":true,

@@ -892,8 +892,10 @@ virQEMUCapsParseType(virQEMUCaps *caps, xmlNodePtr node, GError **error)
     if (virXMLPropEnum(node, "kind", virQEMUCapsKindTypeFromString,
                        VIR_XML_PROP_REQUIRED, &kind, error) < 0)
         return -1;
-    if (virQEMUCapsFindType(caps, name))
-        return virQEMUCapsParseError(error, node, _("a <type> is listed twice"));
+    if (virQEMUCapsFindType(caps, name)) {
+        g_autofree char *what = g_strdup_printf(_("type '%1$s' is listed twice"), name);
+        return virQEMUCapsParseError(error, node, what);
+    }
 
     type = virQEMUCapsQOMTypeNew(name, kind);
     g_ptr_array_add(caps->types, type);

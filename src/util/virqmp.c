@@ -206,6 +206,10 @@ virQMPReadMessage(virQMP *qmp, gint64 deadline, bool eofOK, GError **error)
         got = read(qmp->sock, buf, sizeof(buf));
         if (got < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
+        /* a peer that exits with data of ours unread resets the
+         * connection instead of closing it: that is an end too */
+        if (got < 0 && errno == ECONNRESET)
+            got = 0;
         if (got < 0) {
             virReportSystemError(error, errno, "%s", _("cannot read from the QMP monitor"));
             return NULL;

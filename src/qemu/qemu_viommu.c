@@ -117,6 +117,11 @@ qemuViommuValidateMachine(const virDomainDef *def, const virDomainIOMMUDef *iomm
                                   qemuViommuVersion(caps));
         return 0;
     }
+    if (iommu->model == VIR_DOMAIN_IOMMU_MODEL_SMMUV3 &&
+        !virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_ARM_SMMUV3_USER))
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("iommu model 'smmuv3' with pciBus needs a user-creatable 'arm-smmuv3' device (property 'arm-smmuv3.smmu_per_bus'), which QEMU %1$s lacks; remove pciBus to use the machine's iommu=smmuv3"),
+                              qemuViommuVersion(caps));
     if (!virQEMUCapsGet(caps, deviceCap[iommu->model]))
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                               _("iommu model '%1$s' is not supported by QEMU %2$s: it has no '%3$s' device"),
@@ -285,9 +290,7 @@ qemuViommuValidateSMMUv3Caps(const virDomainIOMMUDef *iommu, const virQEMUCaps *
 {
     const virDomainIOMMUDriverDef *drv = &iommu->driver;
 
-    if (qemuViommuRequireCap(iommu, caps, drv->pci_bus >= 0,
-                             QEMU_CAPS_ARM_SMMUV3_PRIMARY_BUS, "pciBus", error) < 0 ||
-        qemuViommuRequireCap(iommu, caps, iommu->eff.nesting,
+    if (qemuViommuRequireCap(iommu, caps, iommu->eff.nesting,
                              QEMU_CAPS_ARM_SMMUV3_ACCEL,
                              drv->accel ? "accel" : "nesting", error) < 0 ||
         qemuViommuRequireCap(iommu, caps, drv->ats != VIR_TRISTATE_SWITCH_ABSENT,

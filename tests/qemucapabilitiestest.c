@@ -710,7 +710,7 @@ testQMPNotQEMU(const void *opaque G_GNUC_UNUSED)
     if ((caps = virQEMUCapsProbe("/bin/false", &err)))
         return -1;
     return testCheckMessage(err, "internal error: cannot probe the capabilities of QEMU '/bin/false': "
-                                 "internal error: QEMU '/bin/false' closed the QMP monitor (exit status 1): no output");
+                                 "QEMU '/bin/false' closed the QMP monitor (exit status 1): no output");
 }
 
 /* A program that never answers: the timeout ends the wait and kills it */

@@ -704,9 +704,15 @@ virQEMUCapsProbe(const char *binary, GError **error)
         return NULL;
     }
     if (!(qmp = virQMPStart(argv, NULL, &err))) {
+        /* say it once: "internal error: cannot probe ...: QEMU ... exited" */
+        const char *msg = err->message;
+        g_autofree char *prefix = g_strdup_printf("%s: ", virErrorPrefix(err->code));
+
+        if (err->domain == VIR_ERROR && g_str_has_prefix(msg, prefix))
+            msg += strlen(prefix);
         virReportError(error, VIR_ERR_INTERNAL_ERROR,
                        _("cannot probe the capabilities of QEMU '%1$s': %2$s"),
-                       binary, err->message);
+                       binary, msg);
         return NULL;
     }
     caps->binary = g_strdup(binary);

@@ -37,13 +37,17 @@ run_build() {
     ninja -C "$dir"
     rc=0
     meson test -C "$dir" --print-errorlogs --num-processes 2 || rc=$?
-    # meson's own summary of this build, for the closing line
-    log="$dir/meson-logs/testlog.json"
-    pass=$(grep -c '"result": "OK"' "$log" || true)
-    fail=$(grep -c -E '"result": "(FAIL|ERROR|TIMEOUT)"' "$log" || true)
+    # Each test program ends with "PROG: N passed, N failed"; add them up
+    # (test cases, not programs), and count programs meson saw fail.
+    log="$dir/meson-logs/testlog.txt"
+    counts=$(grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' "$log" |
+             awk '{ p += $2; f += $4 } END { printf "%d %d", p, f }')
+    pass=${counts% *}
+    fail=${counts#* }
+    progfail=$(grep -c -E '"result": "(FAIL|ERROR|TIMEOUT)"' "$dir/meson-logs/testlog.json" || true)
     total_pass=$((total_pass + pass))
-    total_fail=$((total_fail + fail))
-    summary="$summary $name: $pass passed, $fail failed;"
+    total_fail=$((total_fail + fail + progfail))
+    summary="$summary $name: $pass cases passed, $fail failed, $progfail programs failed;"
     return $rc
 }
 
@@ -54,6 +58,6 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
         -Dbuildtype=debug || status=1
 fi
 
-echo "test programs per build:$summary"
+echo "per build:$summary"
 echo "run-tests: $total_pass passed, $total_fail failed"
 exit $status

@@ -312,39 +312,46 @@ qemuViommuValidateSMMUv3Caps(const virDomainIOMMUDef *iommu, const virQEMUCaps *
     return 0;
 }
 
-/* Name of a PCI endpoint that is not an assigned device, placed under
+static bool
+qemuViommuInfoOnRoot(const virDomainDef *def, const virDomainDeviceInfo *info,
+                     int root)
+{
+    unsigned int bus = info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI ?
+                       info->pci.bus : 0;
+
+    return virDomainPCIBusRootComplex(def, bus) == root;
+}
+
+/* Alias of a PCI endpoint that is not an assigned device, placed under
  * root complex @root, or NULL. */
 static const char *
 qemuViommuFindEmulatedEndpoint(const virDomainDef *def, int root)
 {
     size_t i;
 
-#define CHECK_INFO(infoptr, name) \
-    do { \
-        const virDomainDeviceInfo *_info = (infoptr); \
-        unsigned int _bus = _info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI ? \
-                            _info->pci.bus : 0; \
-        if (virDomainPCIBusRootComplex(def, _bus) == root) \
-            return (name); \
-    } while (0)
-
     for (i = 0; i < def->ndisks; i++) {
-        if (def->disks[i]->bus == VIR_DOMAIN_DISK_BUS_VIRTIO)
-            CHECK_INFO(&def->disks[i]->info, def->disks[i]->info.alias);
+        if (def->disks[i]->bus == VIR_DOMAIN_DISK_BUS_VIRTIO &&
+            qemuViommuInfoOnRoot(def, &def->disks[i]->info, root))
+            return def->disks[i]->info.alias;
     }
-    for (i = 0; i < def->nnets; i++)
-        CHECK_INFO(&def->nets[i]->info, def->nets[i]->info.alias);
+    for (i = 0; i < def->nnets; i++) {
+        if (qemuViommuInfoOnRoot(def, &def->nets[i]->info, root))
+            return def->nets[i]->info.alias;
+    }
     for (i = 0; i < def->ncontrollers; i++) {
         const virDomainControllerDef *ctrl = def->controllers[i];
+
         if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
             (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_USB &&
              ctrl->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE))
             continue;
-        CHECK_INFO(&ctrl->info, ctrl->info.alias);
+        if (qemuViommuInfoOnRoot(def, &ctrl->info, root))
+            return ctrl->info.alias;
     }
-    if (def->memballoon && def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
-        CHECK_INFO(&def->memballoon->info, def->memballoon->info.alias);
-#undef CHECK_INFO
+    if (def->memballoon &&
+        def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO &&
+        qemuViommuInfoOnRoot(def, &def->memballoon->info, root))
+        return def->memballoon->info.alias;
     return NULL;
 }
 

@@ -16,6 +16,7 @@
 #include "domain_conf.h"
 #include "domain_conf_iommu.h"
 #include "domain_conf_priv.h"
+#include "virpci.h"
 
 VIR_ENUM_IMPL(virDomainDeviceAddress, VIR_DOMAIN_DEVICE_ADDRESS_TYPE_LAST,
               "none", "pci", "drive");
@@ -183,8 +184,8 @@ virDomainParseTextElement(xmlNodePtr node, char **result, GError **error)
 char *
 virPCIDeviceAddressAsString(const virPCIDeviceAddress *addr)
 {
-    return g_strdup_printf("%04x:%02x:%02x.%x", addr->domain, addr->bus,
-                           addr->slot, addr->function);
+    return virPCIAddressFormat(addr->domain, addr->bus, addr->slot,
+                               addr->function);
 }
 
 bool

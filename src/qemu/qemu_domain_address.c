@@ -17,6 +17,7 @@
 
 #include "qemu_domain_address.h"
 #include "virerror.h"
+#include "virpci.h"
 
 #define QEMU_PCI_SLOTS 32
 #define QEMU_PCI_FUNCTIONS 8
@@ -212,13 +213,6 @@ qemuPCIModelName(int model)
 }
 
 
-static char *
-qemuPCIAddrString(unsigned int bus, unsigned int slot, unsigned int function)
-{
-    return g_strdup_printf("0000:%02x:%02x.%x", bus, slot, function);
-}
-
-
 /* ---- the bus table ----------------------------------------------------- */
 
 static qemuPCIBus *
@@ -278,7 +272,9 @@ qemuPCIAddrSetReserve(qemuPCIAddrSet *set, const qemuPCIDev *dev,
                       const virPCIDeviceAddress *addr, GError **error)
 {
     qemuPCIBus *bus = qemuPCIAddrSetBus(set, addr->bus);
-    g_autofree char *str = qemuPCIAddrString(addr->bus, addr->slot, addr->function);
+    /* domain 0 is the only one there is; a different one is refused below */
+    g_autofree char *str = virPCIAddressFormat(0, addr->bus, addr->slot,
+                                               addr->function);
     const char *owner;
 
     if (addr->domain != 0)
@@ -587,8 +583,8 @@ qemuPCIAddrSetReserveBuiltins(qemuPCIAddrSet *set, virDomainDef *def,
         if (cont->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
             (cont->info.pci.bus != 0 || cont->info.pci.slot != 0x1f ||
              cont->info.pci.function != 2)) {
-            str = qemuPCIAddrString(cont->info.pci.bus, cont->info.pci.slot,
-                                    cont->info.pci.function);
+            str = virPCIAddressFormat(0, cont->info.pci.bus, cont->info.pci.slot,
+                                      cont->info.pci.function);
             return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                                   _("SATA controller index='0' is built into the q35 machine at PCI address 0000:00:1f.2, not %1$s"),
                                   str);

@@ -40,7 +40,14 @@ virPCIAddressNormalize(const char *addr)
     }
     if (domain > 0xffff || bus > 0xff || slot > 0x1f || func > 7)
         return NULL;
-    return g_strdup_printf("%04x:%02x:%02x.%x", domain, bus, slot, func);
+    return virPCIAddressFormat(domain, bus, slot, func);
+}
+
+char *
+virPCIAddressFormat(unsigned int domain, unsigned int bus, unsigned int slot,
+                    unsigned int function)
+{
+    return g_strdup_printf("%04x:%02x:%02x.%x", domain, bus, slot, function);
 }
 
 char *

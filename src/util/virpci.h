@@ -58,6 +58,11 @@ typedef struct {
  * upper case hex); NULL if @addr is not a PCI address. */
 char *virPCIAddressNormalize(const char *addr);
 
+/* "dddd:bb:ss.f", the one spelling of a PCI address in every document and
+ * message (caller frees) */
+char *virPCIAddressFormat(unsigned int domain, unsigned int bus,
+                          unsigned int slot, unsigned int function);
+
 /* ROOT/sys/bus/pci/devices/@addr (@root NULL = "/") */
 char *virPCIDeviceSysfsPath(const char *root, const char *addr);
 

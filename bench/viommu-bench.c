@@ -277,19 +277,6 @@ benchTreeDevice(const char *root, const char *addr, const guint8 *cfg,
     return true;
 }
 
-/* The PCI addresses of the domain's hostdevs, NULL-terminated */
-static GStrv
-benchDomainHostdevAddresses(const virDomainDef *def)
-{
-    g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(g_free);
-    size_t i;
-
-    for (i = 0; i < def->nhostdevs; i++)
-        g_ptr_array_add(list, virPCIDeviceAddressAsString(&def->hostdevs[i]->source));
-    g_ptr_array_add(list, NULL);
-    return (GStrv)g_ptr_array_free(g_steal_pointer(&list), FALSE);
-}
-
 static int
 benchCmdMkhost(int argc, char **argv)
 {
@@ -332,7 +319,7 @@ benchCmdMkhost(int argc, char **argv)
     if (!g_file_get_contents(domain, &xml, NULL, &err) ||
         !(def = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_NONE, &err)))
         goto error;
-    addrs = benchDomainHostdevAddresses(def);
+    addrs = virDomainDefHostdevAddresses(def);
 
     benchConfigSpace(cfg);
     if (!benchTreeKernel(tree, &err))
@@ -456,7 +443,7 @@ benchRunStages(const char *xml, const char *path,
         return false;
     BENCH_LAP(BENCH_STAGE_QEMU_VALIDATE);
     /* the address list is part of the host stage, as in the pipeline */
-    addrs = benchDomainHostdevAddresses(def);
+    addrs = virDomainDefHostdevAddresses(def);
     if (opts->hostFile)
         host = virHostIOMMUParseFile(opts->hostFile, error);
     else

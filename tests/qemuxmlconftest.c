@@ -193,9 +193,7 @@ static int
 testQemuValidateHost(const testQemuInfo *info, const virDomainDef *def,
                      GError **err)
 {
-    g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(virHostIOMMU) host = NULL;
-    size_t i;
 
     if (g_str_has_suffix(info->host, ".xml")) {
         g_autofree char *path = strchr(info->host, '/') ?
@@ -207,11 +205,9 @@ testQemuValidateHost(const testQemuInfo *info, const virDomainDef *def,
             return -1;
     } else {
         g_autofree char *root = virTestDataPath(HOSTDIR, info->host);
+        g_auto(GStrv) devices = virDomainDefHostdevAddresses(def);
 
-        for (i = 0; i < def->nhostdevs; i++)
-            g_ptr_array_add(devices, virPCIDeviceAddressAsString(&def->hostdevs[i]->source));
-        g_ptr_array_add(devices, NULL);
-        if (!(host = virHostIOMMUProbe(root, (const char *const *)devices->pdata,
+        if (!(host = virHostIOMMUProbe(root, (const char *const *)devices,
                                        false, err)))
             return -1;
     }

@@ -442,6 +442,14 @@ int virDomainDefPostParse(virDomainDef *def, GError **error);
 /* Conf-level validation: no QEMU, no host knowledge. */
 int virDomainDefValidate(const virDomainDef *def, GError **error);
 
+/* "DDDD:BB:SS.F (alias)" of a PCI hostdev, as messages name it (the alias
+ * is left out when there is none); caller frees. */
+char *virDomainHostdevLabel(const virDomainHostdevDef *hostdev);
+
+/* The host PCI addresses ("DDDD:BB:SS.F") of every hostdev of @def, in
+ * order, NULL-terminated: the devices a host probe has to look at. */
+GStrv virDomainDefHostdevAddresses(const virDomainDef *def);
+
 /* Effective iommufd for a PCI hostdev: its own attribute, else the
  * domain's <iommufd enabled=>, else off. */
 bool virDomainHostdevUsesIOMMUFD(const virDomainDef *def,

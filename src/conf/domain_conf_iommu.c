@@ -685,6 +685,30 @@ virDomainIOMMUFDFormat(virBuffer *buf, const virDomainDef *def)
     virBufferAddLit(buf, "/>\n");
 }
 
+/* ---- naming a hostdev ------------------------------------------------------ */
+
+char *
+virDomainHostdevLabel(const virDomainHostdevDef *hostdev)
+{
+    g_autofree char *addr = virPCIDeviceAddressAsString(&hostdev->source);
+
+    if (hostdev->info.alias)
+        return g_strdup_printf("%s (%s)", addr, hostdev->info.alias);
+    return g_steal_pointer(&addr);
+}
+
+GStrv
+virDomainDefHostdevAddresses(const virDomainDef *def)
+{
+    g_autoptr(GPtrArray) addrs = g_ptr_array_new_with_free_func(g_free);
+    size_t i;
+
+    for (i = 0; i < def->nhostdevs; i++)
+        g_ptr_array_add(addrs, virPCIDeviceAddressAsString(&def->hostdevs[i]->source));
+    g_ptr_array_add(addrs, NULL);
+    return (GStrv)g_ptr_array_free(g_steal_pointer(&addrs), FALSE);
+}
+
 /* ---- topology: which vIOMMU is in front of a hostdev --------------------- */
 
 bool
@@ -990,16 +1014,6 @@ virDomainIOMMUValidateSet(const virDomainDef *def, GError **error)
         }
     }
     return 0;
-}
-
-static char *
-virDomainHostdevLabel(const virDomainHostdevDef *hostdev)
-{
-    g_autofree char *addr = virPCIDeviceAddressAsString(&hostdev->source);
-
-    if (hostdev->info.alias)
-        return g_strdup_printf("%s (%s)", addr, hostdev->info.alias);
-    return g_steal_pointer(&addr);
 }
 
 static int

@@ -47,18 +47,6 @@ qemuDomainPrepareHost(const qemuDomainPrepareOptions *opts,
     return virHostIOMMUProbe(opts->hostRoot, devices, opts->deep, error);
 }
 
-static GStrv
-qemuDomainPrepareHostdevAddresses(const virDomainDef *def)
-{
-    g_autoptr(GPtrArray) addrs = g_ptr_array_new();
-    size_t i;
-
-    for (i = 0; i < def->nhostdevs; i++)
-        g_ptr_array_add(addrs, virPCIDeviceAddressAsString(&def->hostdevs[i]->source));
-    g_ptr_array_add(addrs, NULL);
-    return (GStrv)g_ptr_array_free(g_steal_pointer(&addrs), FALSE);
-}
-
 qemuPreparedDomain *
 qemuDomainPrepareString(const char *xml, const char *path,
                         const qemuDomainPrepareOptions *opts, GError **error)
@@ -84,7 +72,7 @@ qemuDomainPrepareString(const char *xml, const char *path,
     if (opts->skipHost || prep->def->nhostdevs == 0)
         return g_steal_pointer(&prep);
 
-    addrs = qemuDomainPrepareHostdevAddresses(prep->def);
+    addrs = virDomainDefHostdevAddresses(prep->def);
     if (!(prep->host = qemuDomainPrepareHost(opts, (const char *const *)addrs, error)) ||
         qemuViommuValidateHost(prep->def, prep->host, error) < 0)
         return NULL;

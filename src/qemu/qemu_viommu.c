@@ -46,16 +46,6 @@ qemuViommuFirstHostdev(const virDomainDef *def, const virDomainIOMMUDef *iommu)
     return NULL;
 }
 
-static char *
-qemuViommuHostdevLabel(const virDomainHostdevDef *hostdev)
-{
-    g_autofree char *addr = virPCIDeviceAddressAsString(&hostdev->source);
-
-    if (hostdev->info.alias)
-        return g_strdup_printf("%s (%s)", addr, hostdev->info.alias);
-    return g_steal_pointer(&addr);
-}
-
 /* "attribute X needs the QEMU property P, which QEMU V lacks" */
 static int
 qemuViommuRequireCap(const virDomainIOMMUDef *iommu, const virQEMUCaps *caps,
@@ -248,7 +238,7 @@ qemuViommuValidateIntelHostdevs(const virDomainDef *def, const virDomainIOMMUDef
 
         if (virDomainHostdevFindIOMMU(def, hostdev) != iommu)
             continue;
-        label = qemuViommuHostdevLabel(hostdev);
+        label = virDomainHostdevLabel(hostdev);
         if (iommu->driver.caching_mode != VIR_TRISTATE_SWITCH_ON)
             return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                                   _("hostdev %1$s is assigned behind iommu model 'intel', which needs caching_mode='on' for device assignment; add it to <iommu><driver>"),
@@ -975,7 +965,7 @@ qemuViommuValidateHostOne(const virDomainDef *def,
                           const virDomainHostdevDef *hostdev,
                           const virHostIOMMU *host, GError **error)
 {
-    g_autofree char *label = qemuViommuHostdevLabel(hostdev);
+    g_autofree char *label = virDomainHostdevLabel(hostdev);
     g_autofree char *addr = virPCIDeviceAddressAsString(&hostdev->source);
     const virHostIOMMUDevice *dev = virHostIOMMUFindDevice(host, addr);
     const virDomainIOMMUDef *iommu = virDomainHostdevFindIOMMU(def, hostdev);

@@ -77,15 +77,6 @@ qemuAddArgFormat(GPtrArray *args, const char *opt, const char *fmt, ...)
 }
 
 
-/* "-device '{...}'" and friends; consumes @props */
-static void
-qemuAddJSON(GPtrArray *args, const char *opt, qemuJSONProps *props)
-{
-    g_ptr_array_add(args, g_strdup(opt));
-    g_ptr_array_add(args, qemuJSONPropsFormat(props));
-}
-
-
 /* QEMU's key=value syntax: a comma inside a value is written twice */
 static char *
 qemuEscapeComma(const char *str)
@@ -133,17 +124,6 @@ qemuCheckCap(const virQEMUCaps *caps, virQEMUCapsFlags flag,
                           what, virQEMUCapsTypeToString(flag),
                           NULLSTR_EMPTY(virQEMUCapsGetVersionString(caps)),
                           NULLSTR_EMPTY(virQEMUCapsGetBinary(caps)));
-}
-
-
-/* Add "bus"/"addr" and the ACPI index of a PCI device */
-static void
-qemuAddPCIProps(qemuJSONProps *props, const virDomainDef *def,
-                const virDomainDeviceInfo *info)
-{
-    qemuDomainPCIAddressProps(props, def, info);
-    if (info->acpiIndex)
-        qemuJSONPropsAddUInt(props, "acpi-index", info->acpiIndex);
 }
 
 
@@ -235,7 +215,7 @@ qemuBuildPflashCommandLine(GPtrArray *args, const qemuFirmware *fw)
     } else {
         qemuJSONPropsAddBool(storage, "read-only", false);
     }
-    qemuAddJSON(args, "-blockdev", storage);
+    qemuJSONPropsAppendArg(args, "-blockdev", storage);
 
     if (fw->loaderFormatNode) {
         format = qemuJSONPropsNew();
@@ -243,7 +223,7 @@ qemuBuildPflashCommandLine(GPtrArray *args, const qemuFirmware *fw)
         qemuJSONPropsAddBool(format, "read-only", true);
         qemuJSONPropsAddString(format, "driver", "raw");
         qemuJSONPropsAddString(format, "file", "libvirt-pflash0-storage");
-        qemuAddJSON(args, "-blockdev", format);
+        qemuJSONPropsAppendArg(args, "-blockdev", format);
     }
 
     if (fw->nvram) {
@@ -252,7 +232,7 @@ qemuBuildPflashCommandLine(GPtrArray *args, const qemuFirmware *fw)
         qemuJSONPropsAddString(vars, "filename", fw->nvram);
         qemuJSONPropsAddString(vars, "node-name", "libvirt-pflash1-storage");
         qemuJSONPropsAddBool(vars, "read-only", false);
-        qemuAddJSON(args, "-blockdev", vars);
+        qemuJSONPropsAppendArg(args, "-blockdev", vars);
     }
 }
 
@@ -380,7 +360,7 @@ qemuBuildMemoryCommandLine(GPtrArray *args, const virDomainDef *def)
     qemuJSONPropsAddString(props, "id",
                            virDomainDefIsVirt(def) ? "mach-virt.ram" : "pc.ram");
     qemuJSONPropsAddUInt(props, "size", def->memoryKiB * 1024);
-    qemuAddJSON(args, "-object", props);
+    qemuJSONPropsAppendArg(args, "-object", props);
     qemuAddArgFormat(args, "-overcommit", "mem-lock=off");
 }
 
@@ -543,8 +523,8 @@ qemuBuildPCIControllerCommandLine(GPtrArray *args, const virDomainDef *def,
         break;
     }
     qemuJSONPropsAddString(props, "id", cont->info.alias);
-    qemuAddPCIProps(props, def, &cont->info);
-    qemuAddJSON(args, "-device", props);
+    qemuDomainDeviceInfoProps(props, def, &cont->info);
+    qemuJSONPropsAppendArg(args, "-device", props);
     return 0;
 }
 
@@ -580,8 +560,8 @@ qemuBuildControllersCommandLine(GPtrArray *args, const virDomainDef *def,
         props = qemuJSONPropsNew();
         qemuJSONPropsAddString(props, "driver", "qemu-xhci");
         qemuJSONPropsAddString(props, "id", cont->info.alias);
-        qemuAddPCIProps(props, def, &cont->info);
-        qemuAddJSON(args, "-device", props);
+        qemuDomainDeviceInfoProps(props, def, &cont->info);
+        qemuJSONPropsAppendArg(args, "-device", props);
     }
 
     for (i = 0; i < def->ncontrollers; i++) {
@@ -597,8 +577,8 @@ qemuBuildControllersCommandLine(GPtrArray *args, const virDomainDef *def,
         props = qemuJSONPropsNew();
         qemuJSONPropsAddString(props, "driver", "virtio-scsi-pci");
         qemuJSONPropsAddString(props, "id", cont->info.alias);
-        qemuAddPCIProps(props, def, &cont->info);
-        qemuAddJSON(args, "-device", props);
+        qemuDomainDeviceInfoProps(props, def, &cont->info);
+        qemuJSONPropsAppendArg(args, "-device", props);
     }
 
     for (i = 0; i < def->ncontrollers; i++) {
@@ -691,14 +671,14 @@ qemuBuildDiskBlockdevs(GPtrArray *args, const virDomainDiskDef *disk,
      * node with the disk's own read-only flag. */
     if (!qcow2) {
         qemuJSONPropsAddBool(storage, "read-only", readonly);
-        qemuAddJSON(args, "-blockdev", storage);
+        qemuJSONPropsAppendArg(args, "-blockdev", storage);
         *driveNode = g_steal_pointer(&storageName);
         return;
     }
 
     qemuJSONPropsAddBool(storage, "auto-read-only", true);
     qemuJSONPropsAddString(storage, "discard", "unmap");
-    qemuAddJSON(args, "-blockdev", storage);
+    qemuJSONPropsAppendArg(args, "-blockdev", storage);
 
     {
         g_autoptr(qemuJSONProps) format = qemuJSONPropsNew();
@@ -708,7 +688,7 @@ qemuBuildDiskBlockdevs(GPtrArray *args, const virDomainDiskDef *disk,
         qemuJSONPropsAddBool(format, "read-only", readonly);
         qemuJSONPropsAddString(format, "driver", "qcow2");
         qemuJSONPropsAddString(format, "file", storageName);
-        qemuAddJSON(args, "-blockdev", format);
+        qemuJSONPropsAppendArg(args, "-blockdev", format);
         *driveNode = g_steal_pointer(&formatName);
     }
 }
@@ -787,7 +767,7 @@ qemuBuildDiskDevice(GPtrArray *args, const virDomainDef *def,
         qemuJSONPropsAddUInt(props, "bootindex", bootindex);
     if (disk->info.acpiIndex)
         qemuJSONPropsAddUInt(props, "acpi-index", disk->info.acpiIndex);
-    qemuAddJSON(args, "-device", props);
+    qemuJSONPropsAppendArg(args, "-device", props);
     return 0;
 }
 
@@ -860,7 +840,7 @@ qemuBuildNetCommandLine(GPtrArray *args, const virDomainDef *def,
             }
         }
         qemuJSONPropsAddString(netdev, "id", netdevId);
-        qemuAddJSON(args, "-netdev", netdev);
+        qemuJSONPropsAppendArg(args, "-netdev", netdev);
 
         qemuJSONPropsAddString(dev, "driver", virtio ? "virtio-net-pci" : "e1000e");
         qemuJSONPropsAddString(dev, "netdev", netdevId);
@@ -872,7 +852,7 @@ qemuBuildNetCommandLine(GPtrArray *args, const virDomainDef *def,
             qemuJSONPropsAddUInt(dev, "bootindex", boot->nets[i]);
         if (net->info.acpiIndex)
             qemuJSONPropsAddUInt(dev, "acpi-index", net->info.acpiIndex);
-        qemuAddJSON(args, "-device", dev);
+        qemuJSONPropsAppendArg(args, "-device", dev);
     }
     return 0;
 }
@@ -967,7 +947,7 @@ qemuBuildSerialCommandLine(GPtrArray *args, const virDomainDef *def,
             qemuJSONPropsAddString(props, "chardev", chardevId);
             qemuJSONPropsAddString(props, "id", alias);
             qemuJSONPropsAddUInt(props, "index", chr->targetPort >= 0 ? (unsigned int)chr->targetPort : i);
-            qemuAddJSON(args, "-device", props);
+            qemuJSONPropsAppendArg(args, "-device", props);
         }
     }
     return 0;
@@ -987,8 +967,8 @@ qemuBuildMemballoonCommandLine(GPtrArray *args, const virDomainDef *def,
     props = qemuJSONPropsNew();
     qemuJSONPropsAddString(props, "driver", "virtio-balloon-pci");
     qemuJSONPropsAddString(props, "id", def->memballoon->info.alias);
-    qemuAddPCIProps(props, def, &def->memballoon->info);
-    qemuAddJSON(args, "-device", props);
+    qemuDomainDeviceInfoProps(props, def, &def->memballoon->info);
+    qemuJSONPropsAppendArg(args, "-device", props);
     return 0;
 }
 

@@ -997,6 +997,16 @@ qemuDomainPCIAddressProps(qemuJSONProps *props, const virDomainDef *def,
 }
 
 
+void
+qemuDomainDeviceInfoProps(qemuJSONProps *props, const virDomainDef *def,
+                          const virDomainDeviceInfo *info)
+{
+    qemuDomainPCIAddressProps(props, def, info);
+    if (info->acpiIndex)
+        qemuJSONPropsAddUInt(props, "acpi-index", info->acpiIndex);
+}
+
+
 const char *
 qemuDomainPCIControllerDriver(const virDomainControllerDef *cont)
 {

@@ -46,6 +46,10 @@ const char *qemuDomainPCIBusAlias(const virDomainDef *def, unsigned int busIdx);
  * "addr":"0x1". Nothing when @info has no PCI address. */
 void qemuDomainPCIAddressProps(qemuJSONProps *props, const virDomainDef *def,
                                const virDomainDeviceInfo *info);
+/* qemuDomainPCIAddressProps, then "acpi-index" when the device has one: the
+ * tail of most -device values (disks and NICs put a bootindex between). */
+void qemuDomainDeviceInfoProps(qemuJSONProps *props, const virDomainDef *def,
+                               const virDomainDeviceInfo *info);
 
 /* The QEMU device name of a PCI controller: its <model name=> if given,
  * else the default for the model (pcie-root-port, pxb-pcie, ...); NULL for

@@ -61,3 +61,10 @@ qemuJSONPropsFormat(qemuJSONProps *props)
     json_generator_set_pretty(gen, FALSE);
     return json_generator_to_data(gen, NULL);
 }
+
+void
+qemuJSONPropsAppendArg(GPtrArray *args, const char *opt, qemuJSONProps *props)
+{
+    g_ptr_array_add(args, g_strdup(opt));
+    g_ptr_array_add(args, qemuJSONPropsFormat(props));
+}

@@ -22,3 +22,7 @@ void qemuJSONPropsAddBool(qemuJSONProps *props, const char *key, bool value);
 void qemuJSONPropsAddUInt(qemuJSONProps *props, const char *key, unsigned long long value);
 /* Serialize; the props can no longer be extended afterwards. */
 char *qemuJSONPropsFormat(qemuJSONProps *props);
+/* Append @opt ("-device", "-object", ...) and the serialized @props to the
+ * argument list @args (of char *); @props is finished like Format does. */
+void qemuJSONPropsAppendArg(GPtrArray *args, const char *opt,
+                            qemuJSONProps *props);

@@ -587,23 +587,6 @@ qemuViommuBuildSMMUv3Props(qemuJSONProps *props, const virDomainDef *def,
     qemuViommuAddSwitchString(props, "cmdqv", drv->cmdqv);
 }
 
-/* "bus"/"addr" of a device with an assigned PCI address, then its ACPI index */
-static void
-qemuViommuAddPCIAddress(qemuJSONProps *props, const virDomainDef *def,
-                        const virDomainDeviceInfo *info)
-{
-    qemuDomainPCIAddressProps(props, def, info);
-    if (info->acpiIndex)
-        qemuJSONPropsAddUInt(props, "acpi-index", info->acpiIndex);
-}
-
-static void
-qemuViommuAddDevice(GPtrArray *args, qemuJSONProps *props)
-{
-    g_ptr_array_add(args, g_strdup("-device"));
-    g_ptr_array_add(args, qemuJSONPropsFormat(props));
-}
-
 static void
 qemuViommuBuildVirtio(GPtrArray *args, const virDomainDef *def,
                       const virDomainIOMMUDef *iommu)
@@ -621,8 +604,8 @@ qemuViommuBuildVirtio(GPtrArray *args, const virDomainDef *def,
         g_autofree char *g = g_strdup_printf("%uk", drv->granule_kib);
         qemuJSONPropsAddString(props, "granule", g);
     }
-    qemuViommuAddPCIAddress(props, def, &iommu->info);
-    qemuViommuAddDevice(args, props);
+    qemuDomainDeviceInfoProps(props, def, &iommu->info);
+    qemuJSONPropsAppendArg(args, "-device", props);
 }
 
 static void
@@ -635,8 +618,8 @@ qemuViommuBuildAMD(GPtrArray *args, const virDomainDef *def,
 
     qemuJSONPropsAddString(pci, "driver", "AMDVI-PCI");
     qemuJSONPropsAddString(pci, "id", iommu->info.alias);
-    qemuViommuAddPCIAddress(pci, def, &iommu->info);
-    qemuViommuAddDevice(args, pci);
+    qemuDomainDeviceInfoProps(pci, def, &iommu->info);
+    qemuJSONPropsAppendArg(args, "-device", pci);
 
     qemuJSONPropsAddString(props, "driver", "amd-iommu");
     qemuJSONPropsAddString(props, "pci-id", iommu->info.alias);
@@ -644,7 +627,7 @@ qemuViommuBuildAMD(GPtrArray *args, const virDomainDef *def,
     qemuViommuAddSwitchBool(props, "pt", drv->passthrough);
     qemuViommuAddSwitchBool(props, "xtsup", drv->xtsup);
     qemuViommuAddSwitchBool(props, "device-iotlb", drv->iotlb);
-    qemuViommuAddDevice(args, props);
+    qemuJSONPropsAppendArg(args, "-device", props);
 }
 
 int
@@ -663,7 +646,7 @@ qemuViommuBuildIOMMUCommandLine(GPtrArray *args, const virDomainDef *def,
             qemuJSONPropsAddString(props, "driver", "intel-iommu");
             qemuJSONPropsAddString(props, "id", iommu->info.alias);
             qemuViommuBuildIntelProps(props, iommu, caps);
-            qemuViommuAddDevice(args, props);
+            qemuJSONPropsAppendArg(args, "-device", props);
             break;
         case VIR_DOMAIN_IOMMU_MODEL_SMMUV3:
             if (iommu->driver.pci_bus < 0)
@@ -675,7 +658,7 @@ qemuViommuBuildIOMMUCommandLine(GPtrArray *args, const virDomainDef *def,
             props = qemuJSONPropsNew();
             qemuJSONPropsAddString(props, "driver", "arm-smmuv3");
             qemuViommuBuildSMMUv3Props(props, def, iommu);
-            qemuViommuAddDevice(args, props);
+            qemuJSONPropsAppendArg(args, "-device", props);
             break;
         case VIR_DOMAIN_IOMMU_MODEL_VIRTIO:
             qemuViommuBuildVirtio(args, def, iommu);
@@ -705,8 +688,7 @@ qemuViommuBuildIOMMUFDObject(GPtrArray *args, const virDomainDef *def)
     qemuJSONPropsAddString(props, "qom-type", "iommufd");
     qemuJSONPropsAddString(props, "id", "iommufd0");
     qemuJSONPropsAddString(props, "fd", fd);
-    g_ptr_array_add(args, g_strdup("-object"));
-    g_ptr_array_add(args, qemuJSONPropsFormat(props));
+    qemuJSONPropsAppendArg(args, "-object", props);
 }
 
 static void
@@ -727,14 +709,14 @@ qemuViommuBuildHostdev(GPtrArray *args, const virDomainDef *def,
         qemuJSONPropsAddString(props, "host", host);
         qemuJSONPropsAddString(props, "id", info->alias);
     }
-    qemuViommuAddPCIAddress(props, def, info);
+    qemuDomainDeviceInfoProps(props, def, info);
     if (hostdev->romBar != VIR_TRISTATE_SWITCH_ABSENT)
         qemuJSONPropsAddUInt(props, "rombar", hostdev->romBar == VIR_TRISTATE_SWITCH_ON);
     if (hostdev->romFile)
         qemuJSONPropsAddString(props, "romfile", hostdev->romFile);
     if (hostdev->vpasidCapOffsetSet)
         qemuJSONPropsAddUInt(props, "x-vpasid-cap-offset", hostdev->vpasidCapOffset);
-    qemuViommuAddDevice(args, props);
+    qemuJSONPropsAppendArg(args, "-device", props);
 }
 
 int

@@ -18,11 +18,21 @@ virHostIOMMUYesNo(bool b)
     return b ? "yes" : "no";
 }
 
+/* The SMMUv3 ID registers, the same attributes in <registers> and <smmuv3> */
 static void
-virHostIOMMUFormatRegisters(virBuffer *buf, const virHostIOMMUUnit *unit)
+virHostIOMMUFormatSMMUv3IDRs(virBuffer *buf, const unsigned int idr[6],
+                             unsigned int iidr, unsigned int aidr)
 {
     size_t i;
 
+    for (i = 0; i < 6; i++)
+        virBufferAsprintf(buf, " idr%zu='0x%x'", i, idr[i]);
+    virBufferAsprintf(buf, " iidr='0x%x' aidr='0x%x'", iidr, aidr);
+}
+
+static void
+virHostIOMMUFormatRegisters(virBuffer *buf, const virHostIOMMUUnit *unit)
+{
     if (!unit->haveRegisters)
         return;
     virBufferAddLit(buf, "<registers");
@@ -32,10 +42,8 @@ virHostIOMMUFormatRegisters(virBuffer *buf, const virHostIOMMUUnit *unit)
                           unit->vtdCap, unit->vtdEcap);
         break;
     case VIR_HOST_IOMMU_TYPE_ARM_SMMUV3:
-        for (i = 0; i < 6; i++)
-            virBufferAsprintf(buf, " idr%zu='0x%x'", i, unit->smmuIDR[i]);
-        virBufferAsprintf(buf, " iidr='0x%x' aidr='0x%x'",
-                          unit->smmuIIDR, unit->smmuAIDR);
+        virHostIOMMUFormatSMMUv3IDRs(buf, unit->smmuIDR, unit->smmuIIDR,
+                                     unit->smmuAIDR);
         break;
     case VIR_HOST_IOMMU_TYPE_AMD:
         virBufferAsprintf(buf, " efr='0x%llx' efr2='0x%llx'",
@@ -121,7 +129,6 @@ virHostIOMMUFormatHwInfo(virBuffer *buf, const virHostIOMMUDevice *dev)
     const virHostIOMMUDeviceDeep *d = &dev->deep;
     const char *type = virHostIOMMUHwInfoTypeToString(d->hwInfoType);
     unsigned int bit;
-    size_t i;
 
     if (!d->probed)
         return;
@@ -149,10 +156,8 @@ virHostIOMMUFormatHwInfo(virBuffer *buf, const virHostIOMMUDevice *dev)
         break;
     case VIR_IOMMU_HW_INFO_TYPE_ARM_SMMUV3:
         virBufferAddLit(buf, "<smmuv3");
-        for (i = 0; i < 6; i++)
-            virBufferAsprintf(buf, " idr%zu='0x%x'", i, d->smmuIDR[i]);
-        virBufferAsprintf(buf, " iidr='0x%x' aidr='0x%x'/>\n",
-                          d->smmuIIDR, d->smmuAIDR);
+        virHostIOMMUFormatSMMUv3IDRs(buf, d->smmuIDR, d->smmuIIDR, d->smmuAIDR);
+        virBufferAddLit(buf, "/>\n");
         break;
     case VIR_IOMMU_HW_INFO_TYPE_AMD:
         virBufferAsprintf(buf, "<amd efr='0x%llx' efr2='0x%llx'/>\n",
@@ -248,14 +253,30 @@ virHostIOMMUParseYes(xmlNodePtr node, const char *name)
 }
 
 static int
+virHostIOMMUParseSMMUv3IDRs(xmlNodePtr node, unsigned int idr[6],
+                            unsigned int *iidr, unsigned int *aidr,
+                            GError **error)
+{
+    static const char *const idrs[] = { "idr0", "idr1", "idr2", "idr3", "idr4", "idr5" };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(idrs); i++) {
+        if (virHostIOMMUParseHex32(node, idrs[i], &idr[i], error) < 0)
+            return -1;
+    }
+    if (virHostIOMMUParseHex32(node, "iidr", iidr, error) < 0 ||
+        virHostIOMMUParseHex32(node, "aidr", aidr, error) < 0)
+        return -1;
+    return 0;
+}
+
+static int
 virHostIOMMUParseRegisters(xmlNodePtr node, virHostIOMMUUnit *unit,
                            GError **error)
 {
-    static const char *const idrs[] = { "idr0", "idr1", "idr2", "idr3", "idr4", "idr5" };
     g_autofree char *cap = virXMLPropString(node, "cap");
     g_autofree char *efr = virXMLPropString(node, "efr");
     g_autofree char *idr0 = virXMLPropString(node, "idr0");
-    size_t i;
     bool ok = false;
 
     switch (unit->type) {
@@ -268,13 +289,9 @@ virHostIOMMUParseRegisters(xmlNodePtr node, virHostIOMMUUnit *unit,
         break;
     case VIR_HOST_IOMMU_TYPE_ARM_SMMUV3:
         ok = idr0 != NULL;
-        for (i = 0; ok && i < G_N_ELEMENTS(idrs); i++) {
-            if (virHostIOMMUParseHex32(node, idrs[i], &unit->smmuIDR[i], error) < 0)
-                return -1;
-        }
         if (ok &&
-            (virHostIOMMUParseHex32(node, "iidr", &unit->smmuIIDR, error) < 0 ||
-             virHostIOMMUParseHex32(node, "aidr", &unit->smmuAIDR, error) < 0))
+            virHostIOMMUParseSMMUv3IDRs(node, unit->smmuIDR, &unit->smmuIIDR,
+                                        &unit->smmuAIDR, error) < 0)
             return -1;
         break;
     case VIR_HOST_IOMMU_TYPE_AMD:
@@ -433,12 +450,10 @@ static int
 virHostIOMMUParseHwInfo(xmlNodePtr node, virHostIOMMUDevice *dev,
                         GError **error)
 {
-    static const char *const idrs[] = { "idr0", "idr1", "idr2", "idr3", "idr4", "idr5" };
     virHostIOMMUDeviceDeep *d = &dev->deep;
     unsigned long long v = 0;
     xmlNodePtr cur;
     int type = 0;
-    size_t i;
 
     d->probed = true;
     if ((d->error = virXMLPropString(node, "error")))
@@ -475,15 +490,10 @@ virHostIOMMUParseHwInfo(xmlNodePtr node, virHostIOMMUDevice *dev,
             return -1;
         d->vtdFlags = (unsigned int)v;
     }
-    if ((cur = virXMLNodeGetChild(node, "smmuv3"))) {
-        for (i = 0; i < G_N_ELEMENTS(idrs); i++) {
-            if (virHostIOMMUParseHex32(cur, idrs[i], &d->smmuIDR[i], error) < 0)
-                return -1;
-        }
-        if (virHostIOMMUParseHex32(cur, "iidr", &d->smmuIIDR, error) < 0 ||
-            virHostIOMMUParseHex32(cur, "aidr", &d->smmuAIDR, error) < 0)
-            return -1;
-    }
+    if ((cur = virXMLNodeGetChild(node, "smmuv3")) &&
+        virHostIOMMUParseSMMUv3IDRs(cur, d->smmuIDR, &d->smmuIIDR,
+                                    &d->smmuAIDR, error) < 0)
+        return -1;
     if ((cur = virXMLNodeGetChild(node, "amd"))) {
         if (virHostIOMMUParseHex(cur, "efr", true, &d->amdEFR, error) < 0 ||
             virHostIOMMUParseHex(cur, "efr2", true, &d->amdEFR2, error) < 0)

@@ -285,6 +285,17 @@ virHostIOMMUUnitNo(virHostIOMMUUnit *unit, virHostIOMMUFeature f,
                                unit->registersSource, reason);
 }
 
+/* A feature that is one register bit: YES when @set, else NO for @reason */
+static void
+virHostIOMMUUnitBit(virHostIOMMUUnit *unit, virHostIOMMUFeature f, bool set,
+                    const char *reason)
+{
+    if (set)
+        virHostIOMMUUnitYes(unit, f);
+    else
+        virHostIOMMUUnitNo(unit, f, reason);
+}
+
 /* Whether the kernel runs the VT-d unit in scalable mode */
 static void
 virHostIOMMUVTdScalableMode(const virIOMMUVTdRegs *regs,
@@ -456,16 +467,10 @@ virHostIOMMUDecodeSMMUv3(virHostIOMMUUnit *unit)
     else
         virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_NESTING);
 
-    if (r.s1p)
-        virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_FIRST_STAGE);
-    else
-        virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_FIRST_STAGE,
-                           _("IDR0.S1P is clear"));
-    if (r.s2p)
-        virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_SECOND_STAGE);
-    else
-        virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_SECOND_STAGE,
-                           _("IDR0.S2P is clear"));
+    virHostIOMMUUnitBit(unit, VIR_HOST_IOMMU_FEATURE_FIRST_STAGE, r.s1p,
+                        _("IDR0.S1P is clear"));
+    virHostIOMMUUnitBit(unit, VIR_HOST_IOMMU_FEATURE_SECOND_STAGE, r.s2p,
+                        _("IDR0.S2P is clear"));
 
     if (r.ssidSize > 0) {
         virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_PASID);
@@ -477,37 +482,19 @@ virHostIOMMUDecodeSMMUv3(virHostIOMMUUnit *unit)
         unit->pasidWidth = 0;
     }
 
-    if (r.httu == 2)
-        virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_DIRTY_TRACKING);
-    else
-        virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_DIRTY_TRACKING,
-                           _("IDR0.HTTU does not include hardware dirty-state updates"));
+    virHostIOMMUUnitBit(unit, VIR_HOST_IOMMU_FEATURE_DIRTY_TRACKING, r.httu == 2,
+                        _("IDR0.HTTU does not include hardware dirty-state updates"));
 
-    if (r.ats)
-        virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_DEVICE_TLB);
-    else
-        virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_DEVICE_TLB,
-                           _("IDR0.ATS is clear: the unit does not take ATS requests"));
-    if (r.pri)
-        virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_PAGE_REQUEST);
-    else
-        virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_PAGE_REQUEST,
-                           _("IDR0.PRI is clear: the unit does not take page requests"));
-    if (r.ril)
-        virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_RIL);
-    else
-        virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_RIL,
-                           _("IDR3.RIL is clear: no range invalidation"));
-    if (r.fwb)
-        virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_S2FWB);
-    else
-        virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_S2FWB,
-                           _("IDR3.FWB is clear: a vIOMMU then needs a CANWBS root complex"));
-    if (r.cohacc)
-        virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_COHERENT);
-    else
-        virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_COHERENT,
-                           _("IDR0.COHACC is clear: table walks are not coherent"));
+    virHostIOMMUUnitBit(unit, VIR_HOST_IOMMU_FEATURE_DEVICE_TLB, r.ats,
+                        _("IDR0.ATS is clear: the unit does not take ATS requests"));
+    virHostIOMMUUnitBit(unit, VIR_HOST_IOMMU_FEATURE_PAGE_REQUEST, r.pri,
+                        _("IDR0.PRI is clear: the unit does not take page requests"));
+    virHostIOMMUUnitBit(unit, VIR_HOST_IOMMU_FEATURE_RIL, r.ril,
+                        _("IDR3.RIL is clear: no range invalidation"));
+    virHostIOMMUUnitBit(unit, VIR_HOST_IOMMU_FEATURE_S2FWB, r.fwb,
+                        _("IDR3.FWB is clear: a vIOMMU then needs a CANWBS root complex"));
+    virHostIOMMUUnitBit(unit, VIR_HOST_IOMMU_FEATURE_COHERENT, r.cohacc,
+                        _("IDR0.COHACC is clear: table walks are not coherent"));
 
     unit->smmuOAS = r.oasBits;
     unit->smmuSSIDSize = r.ssidSize;
@@ -537,25 +524,16 @@ virHostIOMMUDecodeAMD(virHostIOMMUUnit *unit, const virIOMMUCmdline *cmd)
     /* host (v1) page tables are the architecture's base translation */
     virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_SECOND_STAGE);
 
-    if (!r.gtSup || !r.pprSup)
-        virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_PASID,
-                           _("PASIDs need EFR.GTSup and EFR.PPRSup"));
-    else
-        virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_PASID);
+    virHostIOMMUUnitBit(unit, VIR_HOST_IOMMU_FEATURE_PASID, r.gtSup && r.pprSup,
+                        _("PASIDs need EFR.GTSup and EFR.PPRSup"));
     unit->pasidWidth = unit->features[VIR_HOST_IOMMU_FEATURE_PASID].state ==
         VIR_HOST_IOMMU_FACT_YES ? r.pasMax + 1 : 0;
 
-    if (r.gtSup && r.gats == 1)
-        virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_FS5LP);
-    else
-        virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_FS5LP,
-                           _("EFR.GATS does not allow 5-level guest page tables"));
+    virHostIOMMUUnitBit(unit, VIR_HOST_IOMMU_FEATURE_FS5LP, r.gtSup && r.gats == 1,
+                        _("EFR.GATS does not allow 5-level guest page tables"));
 
-    if (r.hdSup)
-        virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_DIRTY_TRACKING);
-    else
-        virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_DIRTY_TRACKING,
-                           _("EFR.HDSup is clear: no hardware dirty tracking"));
+    virHostIOMMUUnitBit(unit, VIR_HOST_IOMMU_FEATURE_DIRTY_TRACKING, r.hdSup,
+                        _("EFR.HDSup is clear: no hardware dirty tracking"));
 
     if (!r.haveCap)
         virHostIOMMUUnitSetFeature(unit, VIR_HOST_IOMMU_FEATURE_DEVICE_TLB,
@@ -567,11 +545,8 @@ virHostIOMMUDecodeAMD(virHostIOMMUUnit *unit, const virIOMMUCmdline *cmd)
         virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_DEVICE_TLB,
                            _("capability IotlbSup is clear: no remote IOTLB (ATS)"));
 
-    if (r.pprSup)
-        virHostIOMMUUnitYes(unit, VIR_HOST_IOMMU_FEATURE_PAGE_REQUEST);
-    else
-        virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_PAGE_REQUEST,
-                           _("EFR.PPRSup is clear: no peripheral page requests"));
+    virHostIOMMUUnitBit(unit, VIR_HOST_IOMMU_FEATURE_PAGE_REQUEST, r.pprSup,
+                        _("EFR.PPRSup is clear: no peripheral page requests"));
 
     /* interrupt remapping is part of every AMD-Vi unit */
     if (cmd->intremap == VIR_IOMMU_SWITCH_OFF)
@@ -659,7 +634,8 @@ virHostIOMMURootPath(const char *root, const char *rel)
     return g_build_filename(root, rel, NULL);
 }
 
-/* Contents of ROOT/@rel, stripped; NULL when unreadable */
+/* Contents of @root/@rel (@root: the probe root or a directory below it),
+ * stripped; NULL when unreadable */
 static char *
 virHostIOMMUReadText(const char *root, const char *rel)
 {
@@ -708,32 +684,25 @@ virHostIOMMUReadUnitRegisters(virHostIOMMUUnit *unit, const char *dir)
 {
     g_autofree char *a = NULL;
     g_autofree char *b = NULL;
-    g_autofree char *pathA = NULL;
     guint64 v1 = 0, v2 = 0;
 
     switch (unit->type) {
     case VIR_HOST_IOMMU_TYPE_INTEL_VTD:
-        pathA = g_build_filename(dir, "intel-iommu", "cap", NULL);
-        g_file_get_contents(pathA, &a, NULL, NULL);
-        g_free(pathA);
-        pathA = g_build_filename(dir, "intel-iommu", "ecap", NULL);
-        g_file_get_contents(pathA, &b, NULL, NULL);
+        a = virHostIOMMUReadText(dir, "intel-iommu/cap");
+        b = virHostIOMMUReadText(dir, "intel-iommu/ecap");
         if (!virIOMMUParseHex64(a, &v1) || !virIOMMUParseHex64(b, &v2))
             return g_strdup(_("the intel-iommu/cap and ecap attributes are missing or not hexadecimal"));
         unit->vtdCap = v1;
         unit->vtdEcap = v2;
         break;
     case VIR_HOST_IOMMU_TYPE_AMD:
-        pathA = g_build_filename(dir, "amd-iommu", "features", NULL);
-        g_file_get_contents(pathA, &a, NULL, NULL);
-        g_free(pathA);
-        if (!virIOMMUAMDParseFeatures(a ? g_strstrip(a) : NULL, &v1, &v2))
+        a = virHostIOMMUReadText(dir, "amd-iommu/features");
+        if (!virIOMMUAMDParseFeatures(a, &v1, &v2))
             return g_strdup(_("the amd-iommu/features attribute is missing or malformed"));
         unit->amdEFR = v1;
         unit->amdEFR2 = v2;
-        pathA = g_build_filename(dir, "amd-iommu", "cap", NULL);
-        if (g_file_get_contents(pathA, &b, NULL, NULL) &&
-            virIOMMUParseHex64(b, &v1) && v1 <= G_MAXUINT32) {
+        b = virHostIOMMUReadText(dir, "amd-iommu/cap");
+        if (virIOMMUParseHex64(b, &v1) && v1 <= G_MAXUINT32) {
             unit->amdHaveCap = true;
             unit->amdCap = (unsigned int)v1;
         }
@@ -830,6 +799,16 @@ virHostIOMMUReadCaps(const char *root, const char *addr, virPCIExtCaps *caps,
 }
 
 static void
+virHostIOMMUDeviceSetPASID(virHostIOMMUDevice *dev, const virPCIPASIDCap *cap)
+{
+    dev->pasid.present = cap->present;
+    dev->pasid.maxWidth = cap->maxWidth;
+    dev->pasid.exec = cap->exec;
+    dev->pasid.priv = cap->priv;
+    dev->pasid.enabled = cap->enabled;
+}
+
+static void
 virHostIOMMUProbePCICaps(const char *root, virHostIOMMUDevice *dev)
 {
     virPCIExtCaps own;
@@ -843,11 +822,7 @@ virHostIOMMUProbePCICaps(const char *root, virHostIOMMUDevice *dev)
     dev->ats = own.ats.present;
     dev->pri = own.pri.present;
     if (!dev->physfn) {
-        dev->pasid.present = own.pasid.present;
-        dev->pasid.maxWidth = own.pasid.maxWidth;
-        dev->pasid.exec = own.pasid.exec;
-        dev->pasid.priv = own.pasid.priv;
-        dev->pasid.enabled = own.pasid.enabled;
+        virHostIOMMUDeviceSetPASID(dev, &own.pasid);
         dev->capsKnown = true;
         return;
     }
@@ -856,11 +831,7 @@ virHostIOMMUProbePCICaps(const char *root, virHostIOMMUDevice *dev)
         dev->capsReason = g_steal_pointer(&reason);
         return;
     }
-    dev->pasid.present = pf.pasid.present;
-    dev->pasid.maxWidth = pf.pasid.maxWidth;
-    dev->pasid.exec = pf.pasid.exec;
-    dev->pasid.priv = pf.pasid.priv;
-    dev->pasid.enabled = pf.pasid.enabled;
+    virHostIOMMUDeviceSetPASID(dev, &pf.pasid);
     dev->pasid.from = g_strdup(dev->physfn);
     dev->pri = pf.pri.present;
     dev->capsKnown = true;

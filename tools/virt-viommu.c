@@ -22,6 +22,8 @@ static const vvCommand commands[] = {
       N_("print the host IOMMU capabilities document") },
     { "qemucaps", vvCmdQemucaps,
       N_("print the capabilities of a QEMU binary as a document --qemu-caps can replay") },
+    { "domcapabilities", vvCmdDomcapabilities,
+      N_("which vIOMMU models, nesting and PASID widths this QEMU and host allow, per device") },
     { NULL, NULL, NULL },
 };
 

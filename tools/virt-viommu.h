@@ -45,3 +45,4 @@ int vvCmdDomxmlToNative(int argc, char **argv);   /* virt-viommu-domain.c */
 int vvCmdExplain(int argc, char **argv);          /* virt-viommu-domain.c */
 int vvCmdHostcaps(int argc, char **argv);         /* virt-viommu-host.c */
 int vvCmdQemucaps(int argc, char **argv);         /* virt-viommu-qemu.c */
+int vvCmdDomcapabilities(int argc, char **argv);  /* virt-viommu-domcaps.c */

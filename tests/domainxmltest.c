@@ -67,8 +67,7 @@ testFormatIsStable(const char *formatted, const char *name)
 static int
 testRoundTrip(const testDomainXMLInfo *info)
 {
-    g_autofree char *xmlName = g_strdup_printf("%s.xml", info->name);
-    g_autofree char *in = virTestDataPath(DATADIR, xmlName);
+    g_autofree char *in = virTestDataPathFormat(DATADIR, "%s.xml", info->name);
     g_autofree char *actual = NULL;
     g_autoptr(GError) err = NULL;
 
@@ -79,8 +78,7 @@ testRoundTrip(const testDomainXMLInfo *info)
     }
 
     if (info->kind == TEST_ROUNDTRIP_OUT) {
-        g_autofree char *outName = g_strdup_printf("%s.out.xml", info->name);
-        g_autofree char *out = virTestDataPath(DATADIR, outName);
+        g_autofree char *out = virTestDataPathFormat(DATADIR, "%s.out.xml", info->name);
 
         if (virTestCompareToFile(actual, out) < 0)
             return -1;
@@ -103,12 +101,9 @@ testRoundTrip(const testDomainXMLInfo *info)
 static int
 testParseError(const testDomainXMLInfo *info)
 {
-    g_autofree char *xmlName = g_strdup_printf("%s.xml", info->name);
-    g_autofree char *errName = g_strdup_printf("%s.err", info->name);
-    g_autofree char *in = virTestDataPath(DATADIR, xmlName);
-    g_autofree char *errFile = virTestDataPath(DATADIR, errName);
+    g_autofree char *in = virTestDataPathFormat(DATADIR, "%s.xml", info->name);
+    g_autofree char *errFile = virTestDataPathFormat(DATADIR, "%s.err", info->name);
     g_autofree char *actual = NULL;
-    g_autofree char *msg = NULL;
     g_autoptr(GError) err = NULL;
 
     virTestUseFile(in);
@@ -120,10 +115,7 @@ testParseError(const testDomainXMLInfo *info)
         fprintf(stderr, "%s: failed without a VIR_ERROR error\n", info->name);
         return -1;
     }
-    msg = g_strdup_printf("%s\n", err->message);
-    g_free(actual);
-    actual = virTestSanitizePaths(msg);
-    return virTestCompareToFile(actual, errFile);
+    return virTestCompareErrorToFile(err, errFile);
 }
 
 static int

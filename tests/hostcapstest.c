@@ -51,8 +51,7 @@ testHostcaps(const void *opaque)
 {
     const hostcapsCase *c = opaque;
     g_autofree char *root = treePath(c->tree);
-    g_autofree char *name = g_strdup_printf("%s.xml", c->name);
-    g_autofree char *expect = virTestDataPath(DATADIR, name);
+    g_autofree char *expect = virTestDataPathFormat(DATADIR, "%s.xml", c->name);
     g_autoptr(virHostIOMMU) host = NULL;
     g_autoptr(virHostIOMMU) parsed = NULL;
     g_autoptr(GError) err = NULL;
@@ -176,23 +175,19 @@ static int
 testParseError(const void *opaque)
 {
     const char *name = opaque;
-    g_autofree char *xmlName = g_strdup_printf("%s.xml", name);
-    g_autofree char *errName = g_strdup_printf("%s.err", name);
-    g_autofree char *xmlPath = virTestDataPath(DATADIR, xmlName);
-    g_autofree char *errPath = virTestDataPath(DATADIR, errName);
+    g_autofree char *xmlPath = virTestDataPathFormat(DATADIR, "%s.xml", name);
+    g_autofree char *errPath = virTestDataPathFormat(DATADIR, "%s.err", name);
     g_autofree char *xml = virTestLoadFile(xmlPath);
     g_autoptr(virHostIOMMU) host = NULL;
     g_autoptr(GError) err = NULL;
-    g_autofree char *actual = NULL;
 
     if (!xml)
         return -1;
     if ((host = virHostIOMMUParseString(xml, &err))) {
-        fprintf(stderr, "%s parsed without error\n", xmlName);
+        fprintf(stderr, "%s.xml parsed without error\n", name);
         return -1;
     }
-    actual = g_strdup_printf("%s\n", err->message);
-    return virTestCompareToFile(actual, errPath);
+    return virTestCompareErrorToFile(err, errPath);
 }
 
 /* A hand-written document: parses, and comes back complete */
@@ -200,10 +195,8 @@ static int
 testParseFile(const void *opaque)
 {
     const char *name = opaque;
-    g_autofree char *xmlName = g_strdup_printf("%s.xml", name);
-    g_autofree char *outName = g_strdup_printf("%s.out.xml", name);
-    g_autofree char *xmlPath = virTestDataPath(DATADIR, xmlName);
-    g_autofree char *outPath = virTestDataPath(DATADIR, outName);
+    g_autofree char *xmlPath = virTestDataPathFormat(DATADIR, "%s.xml", name);
+    g_autofree char *outPath = virTestDataPathFormat(DATADIR, "%s.out.xml", name);
     g_autoptr(virHostIOMMU) host = NULL;
     g_autoptr(GError) err = NULL;
     g_autofree char *xml = NULL;

@@ -162,10 +162,8 @@ static int
 testRecorded(const void *opaque)
 {
     const testRecordedInfo *info = opaque;
-    g_autofree char *file = g_strdup_printf("%s.xml", info->stem);
-    g_autofree char *flagsFile = g_strdup_printf("%s.flags", info->stem);
-    g_autofree char *path = virTestDataPath(CAPSDIR, file);
-    g_autofree char *flagsPath = virTestDataPath(CAPSDIR, flagsFile);
+    g_autofree char *path = virTestDataPathFormat(CAPSDIR, "%s.xml", info->stem);
+    g_autofree char *flagsPath = virTestDataPathFormat(CAPSDIR, "%s.flags", info->stem);
     g_autoptr(virQEMUCaps) caps = NULL;
     g_autoptr(GError) err = NULL;
     g_autofree char *out = NULL;
@@ -190,8 +188,7 @@ static int
 testRoundTripString(const void *opaque)
 {
     const testRecordedInfo *info = opaque;
-    g_autofree char *file = g_strdup_printf("%s.xml", info->stem);
-    g_autofree char *path = virTestDataPath(CAPSDIR, file);
+    g_autofree char *path = virTestDataPathFormat(CAPSDIR, "%s.xml", info->stem);
     g_autofree char *xml = virTestLoadFile(path);
     g_autoptr(virQEMUCaps) a = NULL;
     g_autoptr(virQEMUCaps) b = NULL;
@@ -217,10 +214,8 @@ static int
 testDerive(const void *opaque)
 {
     const char *name = opaque;
-    g_autofree char *file = g_strdup_printf("derive/%s.xml", name);
-    g_autofree char *flagsFile = g_strdup_printf("derive/%s.flags", name);
-    g_autofree char *path = virTestDataPath(CAPSDIR, file);
-    g_autofree char *flagsPath = virTestDataPath(CAPSDIR, flagsFile);
+    g_autofree char *path = virTestDataPathFormat(CAPSDIR, "derive/%s.xml", name);
+    g_autofree char *flagsPath = virTestDataPathFormat(CAPSDIR, "derive/%s.flags", name);
     g_autoptr(virQEMUCaps) caps = NULL;
     g_autoptr(GError) err = NULL;
 
@@ -240,14 +235,10 @@ static int
 testInvalid(const void *opaque)
 {
     const char *name = opaque;
-    g_autofree char *file = g_strdup_printf("invalid/%s.xml", name);
-    g_autofree char *errFile = g_strdup_printf("invalid/%s.err", name);
-    g_autofree char *path = virTestDataPath(CAPSDIR, file);
-    g_autofree char *errPath = virTestDataPath(CAPSDIR, errFile);
+    g_autofree char *path = virTestDataPathFormat(CAPSDIR, "invalid/%s.xml", name);
+    g_autofree char *errPath = virTestDataPathFormat(CAPSDIR, "invalid/%s.err", name);
     g_autoptr(virQEMUCaps) caps = NULL;
     g_autoptr(GError) err = NULL;
-    g_autofree char *msg = NULL;
-    g_autofree char *actual = NULL;
 
     virTestUseFile(path);
     if ((caps = virQEMUCapsParseFile(path, &err))) {
@@ -259,50 +250,30 @@ testInvalid(const void *opaque)
         fprintf(stderr, "%s: wrong error code %d: %s\n", path, err->code, err->message);
         return -1;
     }
-    msg = virTestSanitizePaths(err->message);
-    actual = g_strdup_printf("%s\n", msg);
-    return virTestCompareToFile(actual, errPath);
+    return virTestCompareErrorToFile(err, errPath);
 }
 
-static gint
-testCompareStrPtr(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char * const *)a, *(const char * const *)b);
-}
-
-/* @names keeps the stems alive for the test bodies */
 static void
-testRunDir(const char *sub, const char *suffix, virTestFunc func,
-           GPtrArray *names, int *ret)
+testRunDir(const char *sub, const char *suffix, virTestFunc func, int *ret)
 {
     g_autofree char *dirPath = virTestDataPath(CAPSDIR, sub);
-    g_autoptr(GDir) dir = g_dir_open(dirPath, 0, NULL);
-    guint first = names->len;
-    const char *name;
+    g_auto(GStrv) stems = virTestListStems(dirPath, suffix, NULL);
     size_t i;
 
     virTestRegisterDataDir(dirPath, NULL);
-    if (!dir) {
+    if (!stems) {
         fprintf(stderr, "cannot open %s\n", dirPath);
         *ret = -1;
         return;
     }
-    while ((name = g_dir_read_name(dir))) {
-        if (g_str_has_suffix(name, suffix))
-            g_ptr_array_add(names, g_strndup(name, strlen(name) - strlen(suffix)));
-    }
-    if (names->len > first)
-        qsort(names->pdata + first, names->len - first, sizeof(gpointer),
-              (int (*)(const void *, const void *))testCompareStrPtr);
-    if (names->len == first) {
+    if (!stems[0]) {
         fprintf(stderr, "no %s files in %s\n", suffix, dirPath);
         *ret = -1;
     }
-    for (i = first; i < names->len; i++) {
-        const char *stem = g_ptr_array_index(names, i);
-        g_autofree char *title = g_strdup_printf("%s/%s", sub, stem);
+    for (i = 0; stems[i]; i++) {
+        g_autofree char *title = g_strdup_printf("%s/%s", sub, stems[i]);
 
-        if (virTestRun(title, func, stem) < 0)
+        if (virTestRun(title, func, stems[i]) < 0)
             *ret = -1;
     }
 }
@@ -747,7 +718,6 @@ mymain(void)
           "arm-smmuv3", "ssidsize", "SsidSizeMode", "auto", "intel-iommu", "aw-bits" },
     };
     g_autofree char *capsDir = virTestDataPath(CAPSDIR, "");
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) err = NULL;
     int ret = 0;
     size_t i;
@@ -762,8 +732,8 @@ mymain(void)
         if (virTestRun(title2, testRoundTripString, &recorded[i]) < 0)
             ret = -1;
     }
-    testRunDir("derive", ".xml", testDerive, names, &ret);
-    testRunDir("invalid", ".xml", testInvalid, names, &ret);
+    testRunDir("derive", ".xml", testDerive, &ret);
+    testRunDir("invalid", ".xml", testInvalid, &ret);
 
     if (!(cacheState.tmpdir = g_dir_make_tmp("qemucapstest-XXXXXX", &err))) {
         fprintf(stderr, "%s\n", err->message);

@@ -861,57 +861,44 @@ testJSONAgreement(const void *opaque)
 }
 
 
+/* @stem of DIR/@stem.args is NAME.ARCH-VER, VER being MAJOR.MINOR */
 static testRealInfo *
-testParseName(const char *dir, const char *file)
+testParseName(const char *dir, const char *stem)
 {
-    /* NAME.ARCH-VER.args, VER being MAJOR.MINOR */
-    g_autoptr(GRegex) re = g_regex_new("^(.+)\\.([a-z0-9_]+)-([0-9]+\\.[0-9]+)\\.args$",
+    g_autoptr(GRegex) re = g_regex_new("^(.+)\\.([a-z0-9_]+)-([0-9]+\\.[0-9]+)$",
                                        0, 0, NULL);
     g_autoptr(GMatchInfo) m = NULL;
-    g_autofree char *base = NULL;
+    g_autofree char *file = g_strdup_printf("%s.args", stem);
     testRealInfo *info;
 
-    if (!g_regex_match(re, file, 0, &m))
+    if (!g_regex_match(re, stem, 0, &m))
         return NULL;
-    base = g_match_info_fetch(m, 1);
     info = g_new0(testRealInfo, 1);
     info->arch = g_match_info_fetch(m, 2);
     info->ver = g_match_info_fetch(m, 3);
-    info->name = g_strdup_printf("%s.%s-%s", base, info->arch, info->ver);
+    info->name = g_strdup(stem);
     info->path = g_build_filename(dir, file, NULL);
     return info;
-}
-
-static gint
-testCompareInfo(gconstpointer a, gconstpointer b)
-{
-    const testRealInfo *ia = *(testRealInfo * const *)a;
-    const testRealInfo *ib = *(testRealInfo * const *)b;
-
-    return strcmp(ia->name, ib->name);
 }
 
 static int
 mymain(void)
 {
     g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func((GDestroyNotify)testRealInfoFree);
-    g_autoptr(GDir) dir = NULL;
+    g_auto(GStrv) stems = NULL;
     g_autoptr(GError) err = NULL;
-    const char *name;
     int ret = 0;
     guint i;
 
-    if (!(dir = g_dir_open(argsDir, 0, &err))) {
+    if (!(stems = virTestListStems(argsDir, ".args", &err))) {
         fprintf(stderr, "%s\n", err->message);
         return -1;
     }
-    while ((name = g_dir_read_name(dir))) {
+    for (i = 0; stems[i]; i++) {
         testRealInfo *info;
 
-        if (!g_str_has_suffix(name, ".args"))
-            continue;
-        if (!(info = testParseName(argsDir, name))) {
-            fprintf(stderr, "%s: not named NAME.ARCH-VER.args\n", name);
+        if (!(info = testParseName(argsDir, stems[i]))) {
+            fprintf(stderr, "%s.args: not named NAME.ARCH-VER.args\n", stems[i]);
             ret = -1;
             continue;
         }
@@ -921,7 +908,6 @@ mymain(void)
         fprintf(stderr, "qemurealtest: no .args files in %s: ran nothing\n", argsDir);
         return -1;
     }
-    g_ptr_array_sort(cases, testCompareInfo);
 
     if (!(tmpDir = g_dir_make_tmp("qemurealtest-XXXXXX", &err))) {
         fprintf(stderr, "%s\n", err->message);

@@ -123,10 +123,8 @@ testQemuGetCaps(const char *arch, const char *ver)
 static char *
 testQemuOutputPath(const testQemuInfo *info, const char *ext)
 {
-    g_autofree char *name = g_strdup_printf("%s.%s-%s.%s", info->name,
-                                            info->arch, info->ver, ext);
-
-    return virTestDataPath(DATADIR, name);
+    return virTestDataPathFormat(DATADIR, "%s.%s-%s.%s", info->name,
+                                 info->arch, info->ver, ext);
 }
 
 
@@ -134,18 +132,15 @@ static int
 testQemuCompareError(const testQemuInfo *info, const GError *err)
 {
     g_autofree char *path = testQemuOutputPath(info, "err");
-    g_autofree char *msg = virTestSanitizePaths(err->message);
-    g_autofree char *actual = g_strdup_printf("%s\n", msg);
 
-    return virTestCompareToFile(actual, path);
+    return virTestCompareErrorToFile(err, path);
 }
 
 
 static virDomainDef *
 testQemuParse(const testQemuInfo *info, GError **err)
 {
-    g_autofree char *xmlName = g_strdup_printf("%s.xml", info->name);
-    g_autofree char *path = virTestDataPath(DATADIR, xmlName);
+    g_autofree char *path = virTestDataPathFormat(DATADIR, "%s.xml", info->name);
 
     virTestUseFile(path);
     return virDomainDefParseFile(path, 0, err);
@@ -160,10 +155,8 @@ testQemuRoundTrip(const void *opaque)
     const testQemuInfo *info = opaque;
     g_autoptr(GError) err = NULL;
     g_autoptr(virDomainDef) def = testQemuParse(info, &err);
-    g_autofree char *outName = g_strdup_printf("%s.out.xml", info->name);
-    g_autofree char *outPath = virTestDataPath(DATADIR, outName);
-    g_autofree char *inName = g_strdup_printf("%s.xml", info->name);
-    g_autofree char *inPath = virTestDataPath(DATADIR, inName);
+    g_autofree char *outPath = virTestDataPathFormat(DATADIR, "%s.out.xml", info->name);
+    g_autofree char *inPath = virTestDataPathFormat(DATADIR, "%s.xml", info->name);
     g_autofree char *formatted = NULL;
 
     if (!def) {

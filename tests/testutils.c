@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,43 @@ virTestDataPath(const char *subdir, const char *name)
 }
 
 char *
+virTestDataPathFormat(const char *subdir, const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *name = NULL;
+
+    va_start(ap, fmt);
+    name = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    return virTestDataPath(subdir, name);
+}
+
+static gint
+virTestCompareStrings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+GStrv
+virTestListStems(const char *dir, const char *suffix, GError **error)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, error);
+    g_autoptr(GPtrArray) stems = NULL;
+    const char *name;
+
+    if (!d)
+        return NULL;
+    stems = g_ptr_array_new_with_free_func(g_free);
+    while ((name = g_dir_read_name(d))) {
+        if (g_str_has_suffix(name, suffix))
+            g_ptr_array_add(stems, g_strndup(name, strlen(name) - strlen(suffix)));
+    }
+    g_ptr_array_sort(stems, virTestCompareStrings);
+    g_ptr_array_add(stems, NULL);
+    return (GStrv)g_ptr_array_free(g_steal_pointer(&stems), FALSE);
+}
+
+char *
 virTestLoadFile(const char *path)
 {
     char *content = NULL;
@@ -165,6 +203,15 @@ virTestSanitizePaths(const char *str)
 
     g_string_replace(s, abs_srcdir, "ABS_SRCDIR", 0);
     return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
+int
+virTestCompareErrorToFile(const GError *err, const char *path)
+{
+    g_autofree char *msg = virTestSanitizePaths(err->message);
+    g_autofree char *actual = g_strdup_printf("%s\n", msg);
+
+    return virTestCompareToFile(actual, path);
 }
 
 static unsigned int

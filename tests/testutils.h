@@ -43,11 +43,24 @@ int virTestCompareToFile(const char *actual, const char *path);
 int virTestDifference(const char *expect, const char *actual,
                       const char *path);
 
+/* Compare the message of @err, plus a newline and with abs_srcdir written
+ * as "ABS_SRCDIR", with the expected-error file @path (regenerated like
+ * virTestCompareToFile) */
+int virTestCompareErrorToFile(const GError *err, const char *path);
+
 /* Load a file's content (marks it used); NULL + message on failure */
 char *virTestLoadFile(const char *path);
 
 /* Absolute path of a data file: abs_srcdir/@subdir/@name */
 char *virTestDataPath(const char *subdir, const char *name);
+/* The same with the file name given as a format: ("data", "%s.err", name) */
+char *virTestDataPathFormat(const char *subdir, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+
+/* The names of the files in @dir that end in @suffix, without the suffix,
+ * sorted (strcmp): the stems of the cases a data directory holds. NULL
+ * with @error when @dir cannot be read. */
+GStrv virTestListStems(const char *dir, const char *suffix, GError **error);
 
 /* Replace every occurrence of @abs_srcdir in @str with "ABS_SRCDIR" */
 char *virTestSanitizePaths(const char *str);

@@ -21,7 +21,6 @@
  * assigned).
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "qemu_domcaps.h"
 #include "qemu_validate.h"

@@ -21,14 +21,29 @@
 
 typedef enum { F_BOOL, F_UINT } fieldKind;
 
+/* The registers a decoder takes, as one array (a 32-bit register in the
+ * low half of its slot), and what it decodes them into */
+#define FIELD_MAX_REGS 8
+typedef union {
+    virIOMMUVTdRegs vtd;
+    virIOMMUSMMUv3Regs smmu;
+    virIOMMUAMDRegs amd;
+} fieldRegs;
+typedef void (*fieldDecodeFunc)(const guint64 regs[FIELD_MAX_REGS],
+                                fieldRegs *out);
+
 typedef struct {
     const char *name;
-    int reg;             /* which register of the table's set */
+    fieldDecodeFunc decode;
+    int reg;             /* which register of the decoder's set */
     unsigned int hi, lo;
     size_t offset;       /* in the decoded struct */
     fieldKind kind;
     unsigned int bias;   /* decoded = raw + bias (MGAW, NFR) */
 } fieldTest;
+
+#define FIELD(type, decode, name, reg, hi, lo, kind, bias) \
+    { #name, decode, reg, hi, lo, offsetof(type, name), kind, bias }
 
 static unsigned int
 fieldRead(const void *regs, const fieldTest *t)
@@ -46,12 +61,49 @@ fieldMask(const fieldTest *t)
     return (((guint64)2 << (t->hi - t->lo)) - 1) << t->lo;
 }
 
+/* Every field alone at its largest value in an otherwise empty register
+ * set, then at zero with every other bit of every register set */
+static int
+testField(const void *opaque)
+{
+    const fieldTest *t = opaque;
+    guint64 mask = fieldMask(t);
+    unsigned int max = (unsigned int)(mask >> t->lo);
+    guint64 regs[FIELD_MAX_REGS];
+    fieldRegs r;
+    unsigned int got;
+    size_t i;
+
+    for (i = 0; i < FIELD_MAX_REGS; i++)
+        regs[i] = (int)i == t->reg ? mask : 0;
+    t->decode(regs, &r);
+    if ((got = fieldRead(&r, t)) != max + t->bias) {
+        fprintf(stderr, "%s alone: got %u, expected %u\n", t->name, got, max + t->bias);
+        return -1;
+    }
+    for (i = 0; i < FIELD_MAX_REGS; i++)
+        regs[i] = (int)i == t->reg ? ~mask : ~0ULL;
+    t->decode(regs, &r);
+    if ((got = fieldRead(&r, t)) != t->bias) {
+        fprintf(stderr, "%s cleared: got %u, expected %u\n", t->name, got, t->bias);
+        return -1;
+    }
+    return 0;
+}
+
 /* ---- VT-d ------------------------------------------------------------ */
 
+/* CAP, ECAP */
+static void
+testDecodeVTd(const guint64 regs[FIELD_MAX_REGS], fieldRegs *out)
+{
+    virIOMMUVTdDecode(regs[0], regs[1], &out->vtd);
+}
+
 #define VTD(name, reg, hi, lo, kind) \
-    { #name, reg, hi, lo, offsetof(virIOMMUVTdRegs, name), kind, 0 }
+    FIELD(virIOMMUVTdRegs, testDecodeVTd, name, reg, hi, lo, kind, 0)
 #define VTDB(name, reg, hi, lo, kind, bias) \
-    { #name, reg, hi, lo, offsetof(virIOMMUVTdRegs, name), kind, bias }
+    FIELD(virIOMMUVTdRegs, testDecodeVTd, name, reg, hi, lo, kind, bias)
 
 static const fieldTest vtdFields[] = {
     VTD(nd, 0, 2, 0, F_UINT), VTD(rwbf, 0, 4, 4, F_BOOL),
@@ -81,30 +133,6 @@ static const fieldTest vtdFields[] = {
     VTD(fsts, 1, 47, 47, F_BOOL), VTD(smpwc, 1, 48, 48, F_BOOL),
     VTD(rps, 1, 49, 49, F_BOOL), VTD(pms, 1, 51, 51, F_BOOL),
 };
-
-static int
-testVTdField(const void *opaque)
-{
-    const fieldTest *t = opaque;
-    guint64 mask = fieldMask(t);
-    unsigned int max = (unsigned int)(mask >> t->lo);
-    virIOMMUVTdRegs r;
-    unsigned int got;
-
-    /* alone, at its largest value */
-    virIOMMUVTdDecode(t->reg == 0 ? mask : 0, t->reg == 1 ? mask : 0, &r);
-    if ((got = fieldRead(&r, t)) != max + t->bias) {
-        fprintf(stderr, "%s alone: got %u, expected %u\n", t->name, got, max + t->bias);
-        return -1;
-    }
-    /* every other bit of both registers set */
-    virIOMMUVTdDecode(t->reg == 0 ? ~mask : ~0ULL, t->reg == 1 ? ~mask : ~0ULL, &r);
-    if ((got = fieldRead(&r, t)) != t->bias) {
-        fprintf(stderr, "%s cleared: got %u, expected %u\n", t->name, got, t->bias);
-        return -1;
-    }
-    return 0;
-}
 
 typedef struct {
     const char *cap;
@@ -216,8 +244,20 @@ testParseHex(const void *opaque G_GNUC_UNUSED)
 
 /* ---- SMMUv3 ---------------------------------------------------------- */
 
+/* IDR0..IDR5, IIDR, AIDR */
+static void
+testDecodeSMMUv3(const guint64 regs[FIELD_MAX_REGS], fieldRegs *out)
+{
+    guint32 idr[6];
+    size_t i;
+
+    for (i = 0; i < 6; i++)
+        idr[i] = (guint32)regs[i];
+    virIOMMUSMMUv3Decode(idr, (guint32)regs[6], (guint32)regs[7], &out->smmu);
+}
+
 #define SMMU(name, reg, hi, lo, kind) \
-    { #name, reg, hi, lo, offsetof(virIOMMUSMMUv3Regs, name), kind, 0 }
+    FIELD(virIOMMUSMMUv3Regs, testDecodeSMMUv3, name, reg, hi, lo, kind, 0)
 
 static const fieldTest smmuFields[] = {
     SMMU(s2p, 0, 0, 0, F_BOOL), SMMU(s1p, 0, 1, 1, F_BOOL),
@@ -241,32 +281,6 @@ static const fieldTest smmuFields[] = {
     SMMU(gran16k, 5, 5, 5, F_BOOL), SMMU(gran64k, 5, 6, 6, F_BOOL),
     SMMU(vax, 5, 11, 10, F_UINT),
 };
-
-static int
-testSMMUv3Field(const void *opaque)
-{
-    const fieldTest *t = opaque;
-    guint32 mask = (guint32)fieldMask(t);
-    guint32 idr[6] = { 0 };
-    virIOMMUSMMUv3Regs r;
-    unsigned int got;
-    size_t i;
-
-    idr[t->reg] = mask;
-    virIOMMUSMMUv3Decode(idr, 0, 0, &r);
-    if ((got = fieldRead(&r, t)) != mask >> t->lo) {
-        fprintf(stderr, "%s alone: got %u expected %u\n", t->name, got, mask >> t->lo);
-        return -1;
-    }
-    for (i = 0; i < 6; i++)
-        idr[i] = (int)i == t->reg ? ~mask : ~0U;
-    virIOMMUSMMUv3Decode(idr, ~0U, ~0U, &r);
-    if ((got = fieldRead(&r, t)) != 0) {
-        fprintf(stderr, "%s cleared: got %u\n", t->name, got);
-        return -1;
-    }
-    return 0;
-}
 
 static int
 testSMMUv3OAS(const void *opaque G_GNUC_UNUSED)
@@ -301,8 +315,15 @@ testSMMUv3QEMU(const void *opaque G_GNUC_UNUSED)
 
 /* ---- AMD ------------------------------------------------------------- */
 
+/* EFR, the capability header (with haveCap), EFR2 */
+static void
+testDecodeAMD(const guint64 regs[FIELD_MAX_REGS], fieldRegs *out)
+{
+    virIOMMUAMDDecode(regs[0], regs[2], true, (guint32)regs[1], &out->amd);
+}
+
 #define AMDF(name, reg, hi, lo, kind) \
-    { #name, reg, hi, lo, offsetof(virIOMMUAMDRegs, name), kind, 0 }
+    FIELD(virIOMMUAMDRegs, testDecodeAMD, name, reg, hi, lo, kind, 0)
 
 static const fieldTest amdFields[] = {
     AMDF(prefSup, 0, 0, 0, F_BOOL), AMDF(pprSup, 0, 1, 1, F_BOOL),
@@ -316,33 +337,6 @@ static const fieldTest amdFields[] = {
     AMDF(snpSup, 0, 63, 63, F_BOOL),
     AMDF(iotlbSup, 1, 24, 24, F_BOOL),
 };
-
-static int
-testAMDField(const void *opaque)
-{
-    const fieldTest *t = opaque;
-    guint64 mask = fieldMask(t);
-    virIOMMUAMDRegs r;
-    unsigned int got;
-
-    if (t->reg == 0)
-        virIOMMUAMDDecode(mask, 0, true, 0, &r);
-    else
-        virIOMMUAMDDecode(0, 0, true, (guint32)mask, &r);
-    if ((got = fieldRead(&r, t)) != (unsigned int)(mask >> t->lo)) {
-        fprintf(stderr, "%s alone: got %u\n", t->name, got);
-        return -1;
-    }
-    if (t->reg == 0)
-        virIOMMUAMDDecode(~mask, ~0ULL, true, ~0U, &r);
-    else
-        virIOMMUAMDDecode(~0ULL, ~0ULL, true, ~(guint32)mask, &r);
-    if ((got = fieldRead(&r, t)) != 0) {
-        fprintf(stderr, "%s cleared: got %u\n", t->name, got);
-        return -1;
-    }
-    return 0;
-}
 
 static int
 testAMDFeatures(const void *opaque G_GNUC_UNUSED)
@@ -677,9 +671,9 @@ mymain(void)
             ret = -1; \
     }
 
-    RUN_TABLE("VT-d field", vtdFields, testVTdField);
-    RUN_TABLE("SMMUv3 field", smmuFields, testSMMUv3Field);
-    RUN_TABLE("AMD field", amdFields, testAMDField);
+    RUN_TABLE("VT-d field", vtdFields, testField);
+    RUN_TABLE("SMMUv3 field", smmuFields, testField);
+    RUN_TABLE("AMD field", amdFields, testField);
 
     for (i = 0; i < G_N_ELEMENTS(vtdVectors); i++) {
         g_autofree char *title = g_strdup_printf("VT-d cap %s ecap %s",

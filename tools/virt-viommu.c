@@ -65,9 +65,11 @@ vvParseOptions(const char *cmd, const char *params, GOptionEntry *entries,
 {
     g_autoptr(GOptionContext) ctx = NULL;
     g_autoptr(GError) err = NULL;
-    g_autofree char *full = g_strdup_printf("%s %s", cmd, params ? params : "");
+    g_autofree char *prgname = g_strdup_printf("virt-viommu %s", cmd);
 
-    ctx = g_option_context_new(full);
+    /* "Usage: virt-viommu CMD [OPTION...] PARAMS" */
+    g_set_prgname(prgname);
+    ctx = g_option_context_new(params);
     g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
     g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
     if (!g_option_context_parse(ctx, argc, argv, &err)) {

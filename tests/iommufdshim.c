@@ -84,6 +84,18 @@ int ioctl(int fd, unsigned long request, ...);
 #define SHIM_NEEDS_MODE(flags) \
     (((flags) & O_CREAT) || ((flags) & O_TMPFILE) == O_TMPFILE)
 
+/* Fetch that mode argument into @mode; a macro, because va_start has to
+ * run in the variadic wrapper itself (@flags is its last named parameter) */
+#define SHIM_GET_MODE(mode, flags) \
+    do { \
+        if (SHIM_NEEDS_MODE(flags)) { \
+            va_list ap; \
+            va_start(ap, flags); \
+            mode = va_arg(ap, mode_t); \
+            va_end(ap); \
+        } \
+    } while (0)
+
 static int (*realOpen)(const char *, int, ...);
 static int (*realOpenat)(int, const char *, int, ...);
 static int (*realClose)(int);
@@ -336,13 +348,7 @@ open(const char *path, int flags, ...)
 {
     mode_t mode = 0;
 
-    if (SHIM_NEEDS_MODE(flags)) {
-        va_list ap;
-
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
+    SHIM_GET_MODE(mode, flags);
     return shimOpen(AT_FDCWD, path, flags, mode);
 }
 
@@ -351,13 +357,7 @@ open64(const char *path, int flags, ...)
 {
     mode_t mode = 0;
 
-    if (SHIM_NEEDS_MODE(flags)) {
-        va_list ap;
-
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
+    SHIM_GET_MODE(mode, flags);
     return shimOpen(AT_FDCWD, path, flags, mode);
 }
 
@@ -366,13 +366,7 @@ openat(int dirfd, const char *path, int flags, ...)
 {
     mode_t mode = 0;
 
-    if (SHIM_NEEDS_MODE(flags)) {
-        va_list ap;
-
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
+    SHIM_GET_MODE(mode, flags);
     return shimOpen(dirfd, path, flags, mode);
 }
 
@@ -381,13 +375,7 @@ openat64(int dirfd, const char *path, int flags, ...)
 {
     mode_t mode = 0;
 
-    if (SHIM_NEEDS_MODE(flags)) {
-        va_list ap;
-
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
+    SHIM_GET_MODE(mode, flags);
     return shimOpen(dirfd, path, flags, mode);
 }
 

@@ -355,13 +355,6 @@ benchCmdMkhost(int argc, char **argv)
 
 /* ---- inprocess: the pipeline in this process ------------------------- */
 
-typedef struct {
-    double *total;
-    double *prepare;
-    double *build;
-    double *format;
-} benchSamples;
-
 /* One iteration; false with @error when the domain does not pass */
 static bool
 benchRunOnce(const char *xml, const char *path,
@@ -436,7 +429,7 @@ benchRunStages(const char *xml, const char *path,
     if (virXMLValidateAgainstSchema(doc, rng, error) < 0)
         return false;
     BENCH_LAP(BENCH_STAGE_SCHEMA);
-    if (!(caps = virQEMUCapsParseFile(opts->qemuCapsFile, error)))
+    if (!(caps = qemuDomainPrepareCaps(opts, def->emulator, def->arch, error)))
         return false;
     BENCH_LAP(BENCH_STAGE_QEMU_CAPS);
     if (qemuValidateDomainDef(def, caps, error) < 0)
@@ -444,12 +437,7 @@ benchRunStages(const char *xml, const char *path,
     BENCH_LAP(BENCH_STAGE_QEMU_VALIDATE);
     /* the address list is part of the host stage, as in the pipeline */
     addrs = virDomainDefHostdevAddresses(def);
-    if (opts->hostFile)
-        host = virHostIOMMUParseFile(opts->hostFile, error);
-    else
-        host = virHostIOMMUProbe(opts->hostRoot, (const char *const *)addrs,
-                                 false, error);
-    if (!host)
+    if (!(host = qemuDomainPrepareHost(opts, (const char *const *)addrs, error)))
         return false;
     BENCH_LAP(BENCH_STAGE_HOST);
     if (qemuViommuValidateHost(def, host, error) < 0)
@@ -528,7 +516,6 @@ benchCmdInprocess(int argc, char **argv)
     g_autofree double *prepare = NULL;
     g_autofree double *build = NULL;
     g_autofree double *format = NULL;
-    g_autofree char *lbl = NULL;
     size_t outLen = 0;
     size_t ndevices = 0;
     gint i;
@@ -579,14 +566,17 @@ benchCmdInprocess(int argc, char **argv)
            label, iterations, warmup, ndevices, outLen,
            hostFile ? "a saved hostcaps document" : "a captured host tree");
     benchPrintResult(label, total, iterations, ndevices);
-    lbl = g_strdup_printf("%s.prepare", label);
-    benchPrintResult(lbl, prepare, iterations, 0);
-    g_free(lbl);
-    lbl = g_strdup_printf("%s.build", label);
-    benchPrintResult(lbl, build, iterations, 0);
-    g_free(lbl);
-    lbl = g_strdup_printf("%s.tostring", label);
-    benchPrintResult(lbl, format, iterations, 0);
+    {
+        const struct { const char *part; double *samples; } parts[] = {
+            { "prepare", prepare }, { "build", build }, { "tostring", format },
+        };
+
+        for (i = 0; i < (gint)G_N_ELEMENTS(parts); i++) {
+            g_autofree char *lbl = g_strdup_printf("%s.%s", label, parts[i].part);
+
+            benchPrintResult(lbl, parts[i].samples, iterations, 0);
+        }
+    }
 
     if (!benchStages(label, xml, domain, &opts, iterations, &err)) {
         g_printerr("inprocess: %s: %s\n", domain, err->message);

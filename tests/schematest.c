@@ -149,8 +149,7 @@ testLoadSchemaDoc(xmlDocPtr doc)
 static xmlRelaxNGPtr
 testLoadOurSchema(void)
 {
-    g_autofree char *path = g_build_filename(ABS_TOP_SRCDIR, "docs", "schemas",
-                                             "domaincommon.rng", NULL);
+    g_autofree char *path = virXMLSchemaPath("domaincommon.rng");
     g_autoptr(xmlDoc) doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
 
     if (!doc)
@@ -162,8 +161,7 @@ testLoadOurSchema(void)
 static xmlRelaxNGPtr
 testLoadSupersetSchema(const char *libvirtDir)
 {
-    g_autofree char *path = g_build_filename(ABS_TOP_SRCDIR, "docs", "schemas",
-                                             "libvirt-superset.rng", NULL);
+    g_autofree char *path = virXMLSchemaPath("libvirt-superset.rng");
     g_autofree char *text = NULL;
     g_autofree char *href = g_build_filename(libvirtDir, "domain.rng", NULL);
     g_autoptr(GString) s = NULL;

@@ -22,7 +22,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "testutils.h"
 #include "domain_capabilities.h"
@@ -240,10 +239,7 @@ testCLI(const void *opaque)
     const cliCase *c = opaque;
     g_autofree char *tool = cliTool();
     g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-    g_autoptr(GError) gerr = NULL;
-    int status = 0;
+    g_autofree char *outPath = c->out ? virTestDataPath(DATADIR, c->out) : NULL;
     size_t i;
 
     if (!tool) {
@@ -255,26 +251,8 @@ testCLI(const void *opaque)
     for (i = 0; c->args[i]; i++)
         g_ptr_array_add(argv, cliExpand(c->args[i]));
     g_ptr_array_add(argv, NULL);
-    if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL,
-                      NULL, &out, &err, &status, &gerr)) {
-        fprintf(stderr, "cannot run %s: %s\n", tool, gerr->message);
-        return -1;
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != c->status) {
-        fprintf(stderr, "exit status %d, expected %d; stderr: %s\n",
-                WIFEXITED(status) ? WEXITSTATUS(status) : -1, c->status, err);
-        return -1;
-    }
-    if (strcmp(err, c->err ? c->err : "") != 0)
-        return virTestDifference(c->err ? c->err : "", err, "(stderr)");
-    if (c->out) {
-        g_autofree char *path = virTestDataPath(DATADIR, c->out);
-
-        return virTestCompareToFile(out, path);
-    }
-    if (*out)
-        return virTestDifference("", out, "(stdout)");
-    return 0;
+    return virTestRunCommand((const char *const *)argv->pdata, c->status,
+                             c->err, outPath);
 }
 
 static const char *const serverDevices[] = {

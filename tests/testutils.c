@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "testutils.h"
 
@@ -212,6 +213,36 @@ virTestCompareErrorToFile(const GError *err, const char *path)
     g_autofree char *actual = g_strdup_printf("%s\n", msg);
 
     return virTestCompareToFile(actual, path);
+}
+
+int
+virTestRunCommand(const char *const *argv, int status, const char *expectErr,
+                  const char *outPath)
+{
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autoptr(GError) gerr = NULL;
+    int got = 0;
+
+    if (!expectErr)
+        expectErr = "";
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL,
+                      NULL, &out, &err, &got, &gerr)) {
+        fprintf(stderr, "cannot run %s: %s\n", argv[0], gerr->message);
+        return -1;
+    }
+    if (!WIFEXITED(got) || WEXITSTATUS(got) != status) {
+        fprintf(stderr, "exit status %d, expected %d; stderr: %s\n",
+                WIFEXITED(got) ? WEXITSTATUS(got) : -1, status, err);
+        return -1;
+    }
+    if (strcmp(err, expectErr) != 0)
+        return virTestDifference(expectErr, err, "(stderr)");
+    if (outPath)
+        return virTestCompareToFile(out, outPath);
+    if (*out)
+        return virTestDifference("", out, "(stdout)");
+    return 0;
 }
 
 static unsigned int

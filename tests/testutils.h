@@ -48,6 +48,13 @@ int virTestDifference(const char *expect, const char *actual,
  * virTestCompareToFile) */
 int virTestCompareErrorToFile(const GError *err, const char *path);
 
+/* Run the program @argv (NULL-terminated, argv[0] a path) and check what
+ * it did: exit status @status, standard error exactly @expectErr (NULL:
+ * empty) and standard output the content of @outPath (virTestCompareToFile)
+ * or, when @outPath is NULL, empty. */
+int virTestRunCommand(const char *const *argv, int status,
+                      const char *expectErr, const char *outPath);
+
 /* Load a file's content (marks it used); NULL + message on failure */
 char *virTestLoadFile(const char *path);
 

@@ -127,6 +127,27 @@ qemuCheckCap(const virQEMUCaps *caps, virQEMUCapsFlags flag,
 }
 
 
+/* A device that is just its driver, alias and PCI address (xHCI,
+ * virtio-scsi, the balloon); @what names it if QEMU lacks the driver */
+static int
+qemuBuildSimplePCIDevice(GPtrArray *args, const virDomainDef *def,
+                         const virQEMUCaps *caps, const virDomainDeviceInfo *info,
+                         virQEMUCapsFlags flag, const char *driver,
+                         const char *what, GError **error)
+{
+    g_autoptr(qemuJSONProps) props = NULL;
+
+    if (qemuCheckCap(caps, flag, what, error) < 0)
+        return -1;
+    props = qemuJSONPropsNew();
+    qemuJSONPropsAddString(props, "driver", driver);
+    qemuJSONPropsAddString(props, "id", info->alias);
+    qemuDomainDeviceInfoProps(props, def, info);
+    qemuJSONPropsAppendArg(args, "-device", props);
+    return 0;
+}
+
+
 /* ---- environment, name, machine ----------------------------------------- */
 
 static char **
@@ -548,37 +569,29 @@ qemuBuildControllersCommandLine(GPtrArray *args, const virDomainDef *def,
 
     for (i = 0; i < def->ncontrollers; i++) {
         const virDomainControllerDef *cont = def->controllers[i];
-        g_autoptr(qemuJSONProps) props = NULL;
         g_autofree char *what = NULL;
 
         if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_USB ||
             cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
             continue;
         what = g_strdup_printf(_("USB controller index='%1$d'"), cont->idx);
-        if (qemuCheckCap(caps, QEMU_CAPS_DEVICE_QEMU_XHCI, what, error) < 0)
+        if (qemuBuildSimplePCIDevice(args, def, caps, &cont->info,
+                                     QEMU_CAPS_DEVICE_QEMU_XHCI, "qemu-xhci",
+                                     what, error) < 0)
             return -1;
-        props = qemuJSONPropsNew();
-        qemuJSONPropsAddString(props, "driver", "qemu-xhci");
-        qemuJSONPropsAddString(props, "id", cont->info.alias);
-        qemuDomainDeviceInfoProps(props, def, &cont->info);
-        qemuJSONPropsAppendArg(args, "-device", props);
     }
 
     for (i = 0; i < def->ncontrollers; i++) {
         const virDomainControllerDef *cont = def->controllers[i];
-        g_autoptr(qemuJSONProps) props = NULL;
         g_autofree char *what = NULL;
 
         if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_SCSI)
             continue;
         what = g_strdup_printf(_("SCSI controller index='%1$d'"), cont->idx);
-        if (qemuCheckCap(caps, QEMU_CAPS_DEVICE_VIRTIO_SCSI_PCI, what, error) < 0)
+        if (qemuBuildSimplePCIDevice(args, def, caps, &cont->info,
+                                     QEMU_CAPS_DEVICE_VIRTIO_SCSI_PCI, "virtio-scsi-pci",
+                                     what, error) < 0)
             return -1;
-        props = qemuJSONPropsNew();
-        qemuJSONPropsAddString(props, "driver", "virtio-scsi-pci");
-        qemuJSONPropsAddString(props, "id", cont->info.alias);
-        qemuDomainDeviceInfoProps(props, def, &cont->info);
-        qemuJSONPropsAppendArg(args, "-device", props);
     }
 
     for (i = 0; i < def->ncontrollers; i++) {
@@ -958,18 +971,11 @@ static int
 qemuBuildMemballoonCommandLine(GPtrArray *args, const virDomainDef *def,
                                const virQEMUCaps *caps, GError **error)
 {
-    g_autoptr(qemuJSONProps) props = NULL;
-
     if (!def->memballoon || def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
         return 0;
-    if (qemuCheckCap(caps, QEMU_CAPS_DEVICE_VIRTIO_BALLOON_PCI, _("memballoon"), error) < 0)
-        return -1;
-    props = qemuJSONPropsNew();
-    qemuJSONPropsAddString(props, "driver", "virtio-balloon-pci");
-    qemuJSONPropsAddString(props, "id", def->memballoon->info.alias);
-    qemuDomainDeviceInfoProps(props, def, &def->memballoon->info);
-    qemuJSONPropsAppendArg(args, "-device", props);
-    return 0;
+    return qemuBuildSimplePCIDevice(args, def, caps, &def->memballoon->info,
+                                    QEMU_CAPS_DEVICE_VIRTIO_BALLOON_PCI,
+                                    "virtio-balloon-pci", _("memballoon"), error);
 }
 
 

@@ -2050,9 +2050,21 @@ virDomainDiskBusPrefix(virDomainDiskBus bus)
     return bus == VIR_DOMAIN_DISK_BUS_VIRTIO ? "vd" : "sd";
 }
 
+void
+virDomainDiskDriveAddressFromIndex(virDomainDiskBus bus, unsigned int idx,
+                                   virDomainDeviceDriveAddress *addr)
+{
+    /* an AHCI controller has 6 ports; libvirt puts 7 units on a SCSI
+     * controller */
+    unsigned int units = bus == VIR_DOMAIN_DISK_BUS_SATA ? 6 : 7;
+
+    memset(addr, 0, sizeof(*addr));
+    addr->controller = idx / units;
+    addr->unit = idx % units;
+}
+
 /* libvirt's disk aliases: virtio-diskN, sataC-B-U, scsiC-B-T-U, where a
- * missing drive address is derived from the target name (6 units per SATA
- * controller, 7 per SCSI controller). */
+ * missing drive address is derived from the target name. */
 static char *
 virDomainDiskAlias(const virDomainDiskDef *disk)
 {
@@ -2061,13 +2073,10 @@ virDomainDiskAlias(const virDomainDiskDef *disk)
 
     if (disk->bus == VIR_DOMAIN_DISK_BUS_VIRTIO)
         return g_strdup_printf("virtio-disk%d", idx);
-    if (disk->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE) {
+    if (disk->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
         addr = disk->info.drive;
-    } else {
-        unsigned int units = disk->bus == VIR_DOMAIN_DISK_BUS_SATA ? 6 : 7;
-        addr.controller = idx / units;
-        addr.unit = idx % units;
-    }
+    else
+        virDomainDiskDriveAddressFromIndex(disk->bus, idx, &addr);
     if (disk->bus == VIR_DOMAIN_DISK_BUS_SATA)
         return g_strdup_printf("sata%u-%u-%u", addr.controller, addr.bus, addr.unit);
     return g_strdup_printf("scsi%u-%u-%u-%u", addr.controller, addr.bus,

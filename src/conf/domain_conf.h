@@ -155,6 +155,12 @@ typedef struct {
     virDomainDeviceInfo info;
 } virDomainDiskDef;
 
+/* The drive address libvirt gives the SATA or SCSI disk with target index
+ * @idx ("sdc" is 2) when it has no <address>: 6 units per SATA controller,
+ * 7 per SCSI controller, bus and target 0. Disk aliases derive from it. */
+void virDomainDiskDriveAddressFromIndex(virDomainDiskBus bus, unsigned int idx,
+                                        virDomainDeviceDriveAddress *addr);
+
 typedef enum {
     VIR_DOMAIN_NET_TYPE_USER = 0,
     VIR_DOMAIN_NET_TYPE_NETWORK,

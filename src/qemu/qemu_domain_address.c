@@ -869,7 +869,6 @@ qemuDomainAssignDriveAddresses(virDomainDef *def, GError **error)
 
     for (i = 0; i < def->ndisks; i++) {
         virDomainDiskDef *disk = def->disks[i];
-        unsigned int perController;
         int idx;
 
         if (disk->bus == VIR_DOMAIN_DISK_BUS_VIRTIO ||
@@ -879,14 +878,8 @@ qemuDomainAssignDriveAddresses(virDomainDef *def, GError **error)
             return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                                   _("cannot derive a drive address from the target name '%1$s' of a disk"),
                                   NULLSTR(disk->dst));
-        /* an AHCI controller has 6 ports; libvirt puts 7 units on a SCSI
-         * controller */
-        perController = disk->bus == VIR_DOMAIN_DISK_BUS_SATA ? 6 : 7;
         disk->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
-        disk->info.drive.controller = idx / perController;
-        disk->info.drive.bus = 0;
-        disk->info.drive.target = 0;
-        disk->info.drive.unit = idx % perController;
+        virDomainDiskDriveAddressFromIndex(disk->bus, idx, &disk->info.drive);
     }
     return 0;
 }

@@ -515,8 +515,8 @@ testVerdict(const void *opaque)
 
     unit->haveRegisters = true;
     unit->registersSource = g_strdup("sysfs");
-    unit->vtdCap = v->cap;
-    unit->vtdEcap = v->ecap;
+    unit->regs.vtdCap = v->cap;
+    unit->regs.vtdEcap = v->ecap;
     virHostIOMMUUnitDecode(unit, v->cmdline, v->kconfig);
     f = &unit->features[v->feature];
     if (f->state != v->state || g_strcmp0(f->source, v->source) != 0 ||
@@ -545,7 +545,7 @@ testSMMUv3Verdicts(const void *opaque G_GNUC_UNUSED)
         unit->features[VIR_HOST_IOMMU_FEATURE_INTREMAP].state != VIR_HOST_IOMMU_FACT_NO)
         return -1;
 
-    memcpy(unit->smmuIDR, idr, sizeof(idr));
+    memcpy(unit->regs.smmuIDR, idr, sizeof(idr));
     unit->haveRegisters = true;
     unit->registersSource = g_strdup("ioctl");
     virHostIOMMUUnitDecode(unit, NULL, NULL);
@@ -559,8 +559,8 @@ testSMMUv3Verdicts(const void *opaque G_GNUC_UNUSED)
         unit->features[VIR_HOST_IOMMU_FEATURE_DEVICE_TLB].state != VIR_HOST_IOMMU_FACT_NO ||
         g_strcmp0(unit->features[VIR_HOST_IOMMU_FEATURE_NESTING].source, "ioctl") != 0)
         return -1;
-    unit->smmuIDR[0] |= 1U << 19;   /* CD2L */
-    unit->smmuIDR[0] &= ~1U;        /* no S2P */
+    unit->regs.smmuIDR[0] |= 1U << 19;   /* CD2L */
+    unit->regs.smmuIDR[0] &= ~1U;        /* no S2P */
     virHostIOMMUUnitDecode(unit, NULL, NULL);
     if (unit->pasidWidth != 20 ||
         unit->features[VIR_HOST_IOMMU_FEATURE_NESTING].state != VIR_HOST_IOMMU_FACT_NO ||

@@ -20,14 +20,14 @@ virHostIOMMUYesNo(bool b)
 
 /* The SMMUv3 ID registers, the same attributes in <registers> and <smmuv3> */
 static void
-virHostIOMMUFormatSMMUv3IDRs(virBuffer *buf, const unsigned int idr[6],
-                             unsigned int iidr, unsigned int aidr)
+virHostIOMMUFormatSMMUv3IDRs(virBuffer *buf, const virHostIOMMURegisters *regs)
 {
     size_t i;
 
     for (i = 0; i < 6; i++)
-        virBufferAsprintf(buf, " idr%zu='0x%x'", i, idr[i]);
-    virBufferAsprintf(buf, " iidr='0x%x' aidr='0x%x'", iidr, aidr);
+        virBufferAsprintf(buf, " idr%zu='0x%x'", i, regs->smmuIDR[i]);
+    virBufferAsprintf(buf, " iidr='0x%x' aidr='0x%x'",
+                      regs->smmuIIDR, regs->smmuAIDR);
 }
 
 static void
@@ -39,15 +39,14 @@ virHostIOMMUFormatRegisters(virBuffer *buf, const virHostIOMMUUnit *unit)
     switch (unit->type) {
     case VIR_HOST_IOMMU_TYPE_INTEL_VTD:
         virBufferAsprintf(buf, " cap='0x%llx' ecap='0x%llx'",
-                          unit->vtdCap, unit->vtdEcap);
+                          unit->regs.vtdCap, unit->regs.vtdEcap);
         break;
     case VIR_HOST_IOMMU_TYPE_ARM_SMMUV3:
-        virHostIOMMUFormatSMMUv3IDRs(buf, unit->smmuIDR, unit->smmuIIDR,
-                                     unit->smmuAIDR);
+        virHostIOMMUFormatSMMUv3IDRs(buf, &unit->regs);
         break;
     case VIR_HOST_IOMMU_TYPE_AMD:
         virBufferAsprintf(buf, " efr='0x%llx' efr2='0x%llx'",
-                          unit->amdEFR, unit->amdEFR2);
+                          unit->regs.amdEFR, unit->regs.amdEFR2);
         if (unit->amdHaveCap)
             virBufferAsprintf(buf, " cap='0x%x'", unit->amdCap);
         break;
@@ -149,19 +148,19 @@ virHostIOMMUFormatHwInfo(virBuffer *buf, const virHostIOMMUDevice *dev)
     switch (d->hwInfoType) {
     case VIR_IOMMU_HW_INFO_TYPE_INTEL_VTD:
         virBufferAsprintf(buf, "<vtd flags='0x%x' cap='0x%llx' ecap='0x%llx'",
-                          d->vtdFlags, d->vtdCap, d->vtdEcap);
+                          d->vtdFlags, d->regs.vtdCap, d->regs.vtdEcap);
         if (d->vtdFlags & VIR_IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17)
             virBufferAddLit(buf, " errata='772415_SPR17'");
         virBufferAddLit(buf, "/>\n");
         break;
     case VIR_IOMMU_HW_INFO_TYPE_ARM_SMMUV3:
         virBufferAddLit(buf, "<smmuv3");
-        virHostIOMMUFormatSMMUv3IDRs(buf, d->smmuIDR, d->smmuIIDR, d->smmuAIDR);
+        virHostIOMMUFormatSMMUv3IDRs(buf, &d->regs);
         virBufferAddLit(buf, "/>\n");
         break;
     case VIR_IOMMU_HW_INFO_TYPE_AMD:
         virBufferAsprintf(buf, "<amd efr='0x%llx' efr2='0x%llx'/>\n",
-                          d->amdEFR, d->amdEFR2);
+                          d->regs.amdEFR, d->regs.amdEFR2);
         break;
     default:
         break;
@@ -253,19 +252,18 @@ virHostIOMMUParseYes(xmlNodePtr node, const char *name)
 }
 
 static int
-virHostIOMMUParseSMMUv3IDRs(xmlNodePtr node, unsigned int idr[6],
-                            unsigned int *iidr, unsigned int *aidr,
+virHostIOMMUParseSMMUv3IDRs(xmlNodePtr node, virHostIOMMURegisters *regs,
                             GError **error)
 {
     static const char *const idrs[] = { "idr0", "idr1", "idr2", "idr3", "idr4", "idr5" };
     size_t i;
 
     for (i = 0; i < G_N_ELEMENTS(idrs); i++) {
-        if (virHostIOMMUParseHex32(node, idrs[i], &idr[i], error) < 0)
+        if (virHostIOMMUParseHex32(node, idrs[i], &regs->smmuIDR[i], error) < 0)
             return -1;
     }
-    if (virHostIOMMUParseHex32(node, "iidr", iidr, error) < 0 ||
-        virHostIOMMUParseHex32(node, "aidr", aidr, error) < 0)
+    if (virHostIOMMUParseHex32(node, "iidr", &regs->smmuIIDR, error) < 0 ||
+        virHostIOMMUParseHex32(node, "aidr", &regs->smmuAIDR, error) < 0)
         return -1;
     return 0;
 }
@@ -283,22 +281,21 @@ virHostIOMMUParseRegisters(xmlNodePtr node, virHostIOMMUUnit *unit,
     case VIR_HOST_IOMMU_TYPE_INTEL_VTD:
         ok = cap && !efr && !idr0;
         if (ok &&
-            (virHostIOMMUParseHex(node, "cap", true, &unit->vtdCap, error) < 0 ||
-             virHostIOMMUParseHex(node, "ecap", true, &unit->vtdEcap, error) < 0))
+            (virHostIOMMUParseHex(node, "cap", true, &unit->regs.vtdCap, error) < 0 ||
+             virHostIOMMUParseHex(node, "ecap", true, &unit->regs.vtdEcap, error) < 0))
             return -1;
         break;
     case VIR_HOST_IOMMU_TYPE_ARM_SMMUV3:
         ok = idr0 != NULL;
         if (ok &&
-            virHostIOMMUParseSMMUv3IDRs(node, unit->smmuIDR, &unit->smmuIIDR,
-                                        &unit->smmuAIDR, error) < 0)
+            virHostIOMMUParseSMMUv3IDRs(node, &unit->regs, error) < 0)
             return -1;
         break;
     case VIR_HOST_IOMMU_TYPE_AMD:
         ok = efr != NULL;
         if (ok &&
-            (virHostIOMMUParseHex(node, "efr", true, &unit->amdEFR, error) < 0 ||
-             virHostIOMMUParseHex(node, "efr2", true, &unit->amdEFR2, error) < 0))
+            (virHostIOMMUParseHex(node, "efr", true, &unit->regs.amdEFR, error) < 0 ||
+             virHostIOMMUParseHex(node, "efr2", true, &unit->regs.amdEFR2, error) < 0))
             return -1;
         if (ok && cap) {
             if (virHostIOMMUParseHex32(node, "cap", &unit->amdCap, error) < 0)
@@ -485,18 +482,17 @@ virHostIOMMUParseHwInfo(xmlNodePtr node, virHostIOMMUDevice *dev,
     }
     if ((cur = virXMLNodeGetChild(node, "vtd"))) {
         if (virHostIOMMUParseHex(cur, "flags", true, &v, error) < 0 ||
-            virHostIOMMUParseHex(cur, "cap", true, &d->vtdCap, error) < 0 ||
-            virHostIOMMUParseHex(cur, "ecap", true, &d->vtdEcap, error) < 0)
+            virHostIOMMUParseHex(cur, "cap", true, &d->regs.vtdCap, error) < 0 ||
+            virHostIOMMUParseHex(cur, "ecap", true, &d->regs.vtdEcap, error) < 0)
             return -1;
         d->vtdFlags = (unsigned int)v;
     }
     if ((cur = virXMLNodeGetChild(node, "smmuv3")) &&
-        virHostIOMMUParseSMMUv3IDRs(cur, d->smmuIDR, &d->smmuIIDR,
-                                    &d->smmuAIDR, error) < 0)
+        virHostIOMMUParseSMMUv3IDRs(cur, &d->regs, error) < 0)
         return -1;
     if ((cur = virXMLNodeGetChild(node, "amd"))) {
-        if (virHostIOMMUParseHex(cur, "efr", true, &d->amdEFR, error) < 0 ||
-            virHostIOMMUParseHex(cur, "efr2", true, &d->amdEFR2, error) < 0)
+        if (virHostIOMMUParseHex(cur, "efr", true, &d->regs.amdEFR, error) < 0 ||
+            virHostIOMMUParseHex(cur, "efr2", true, &d->regs.amdEFR2, error) < 0)
             return -1;
     }
     return 0;

@@ -378,7 +378,7 @@ virHostIOMMUDecodeVTd(virHostIOMMUUnit *unit, const virIOMMUCmdline *cmd,
     const char *noFSTS = _("ECAP.FSTS is clear: the unit has no first-stage translation");
     const char *noSSTS = _("ECAP.SSTS is clear: the unit has no scalable-mode second-stage translation");
 
-    virIOMMUVTdDecode(unit->vtdCap, unit->vtdEcap, &r);
+    virIOMMUVTdDecode(unit->regs.vtdCap, unit->regs.vtdEcap, &r);
     virHostIOMMUVTdScalableMode(&r, cmd, kconfig, unit->registersSource, &sm);
     virHostIOMMUUnitSetFeature(unit, VIR_HOST_IOMMU_FEATURE_SCALABLE_MODE,
                                sm.state, sm.source, sm.reason);
@@ -456,7 +456,8 @@ virHostIOMMUDecodeSMMUv3(virHostIOMMUUnit *unit)
 {
     virIOMMUSMMUv3Regs r;
 
-    virIOMMUSMMUv3Decode(unit->smmuIDR, unit->smmuIIDR, unit->smmuAIDR, &r);
+    virIOMMUSMMUv3Decode(unit->regs.smmuIDR, unit->regs.smmuIIDR,
+                         unit->regs.smmuAIDR, &r);
 
     if (!r.s1p)
         virHostIOMMUUnitNo(unit, VIR_HOST_IOMMU_FEATURE_NESTING,
@@ -507,7 +508,7 @@ virHostIOMMUDecodeAMD(virHostIOMMUUnit *unit, const virIOMMUCmdline *cmd)
 {
     virIOMMUAMDRegs r;
 
-    virIOMMUAMDDecode(unit->amdEFR, unit->amdEFR2, unit->amdHaveCap,
+    virIOMMUAMDDecode(unit->regs.amdEFR, unit->regs.amdEFR2, unit->amdHaveCap,
                       unit->amdCap, &r);
 
     if (!r.gtSup) {
@@ -692,15 +693,15 @@ virHostIOMMUReadUnitRegisters(virHostIOMMUUnit *unit, const char *dir)
         b = virHostIOMMUReadText(dir, "intel-iommu/ecap");
         if (!virIOMMUParseHex64(a, &v1) || !virIOMMUParseHex64(b, &v2))
             return g_strdup(_("the intel-iommu/cap and ecap attributes are missing or not hexadecimal"));
-        unit->vtdCap = v1;
-        unit->vtdEcap = v2;
+        unit->regs.vtdCap = v1;
+        unit->regs.vtdEcap = v2;
         break;
     case VIR_HOST_IOMMU_TYPE_AMD:
         a = virHostIOMMUReadText(dir, "amd-iommu/features");
         if (!virIOMMUAMDParseFeatures(a, &v1, &v2))
             return g_strdup(_("the amd-iommu/features attribute is missing or malformed"));
-        unit->amdEFR = v1;
-        unit->amdEFR2 = v2;
+        unit->regs.amdEFR = v1;
+        unit->regs.amdEFR2 = v2;
         b = virHostIOMMUReadText(dir, "amd-iommu/cap");
         if (virIOMMUParseHex64(b, &v1) && v1 <= G_MAXUINT32) {
             unit->amdHaveCap = true;
@@ -901,15 +902,15 @@ virHostIOMMUDeepStore(virHostIOMMUDevice *dev,
     dev->deep.capabilities = res->capabilities;
     if (virIOMMUFDHwInfoGetVTd(res, &vtd)) {
         dev->deep.vtdFlags = vtd.flags;
-        dev->deep.vtdCap = vtd.cap_reg;
-        dev->deep.vtdEcap = vtd.ecap_reg;
+        dev->deep.regs.vtdCap = vtd.cap_reg;
+        dev->deep.regs.vtdEcap = vtd.ecap_reg;
     } else if (virIOMMUFDHwInfoGetSMMUv3(res, &smmu)) {
-        memcpy(dev->deep.smmuIDR, smmu.idr, sizeof(dev->deep.smmuIDR));
-        dev->deep.smmuIIDR = smmu.iidr;
-        dev->deep.smmuAIDR = smmu.aidr;
+        memcpy(dev->deep.regs.smmuIDR, smmu.idr, sizeof(smmu.idr));
+        dev->deep.regs.smmuIIDR = smmu.iidr;
+        dev->deep.regs.smmuAIDR = smmu.aidr;
     } else if (virIOMMUFDHwInfoGetAMD(res, &amd)) {
-        dev->deep.amdEFR = amd.efr;
-        dev->deep.amdEFR2 = amd.efr2;
+        dev->deep.regs.amdEFR = amd.efr;
+        dev->deep.regs.amdEFR2 = amd.efr2;
     }
 }
 
@@ -979,9 +980,8 @@ virHostIOMMUUnitsFromDeep(virHostIOMMU *host, virHostIOMMUProbeCtxt *ctxt)
                 dev->deep.hwInfoType != VIR_IOMMU_HW_INFO_TYPE_ARM_SMMUV3 ||
                 g_strcmp0(dev->unit, unit->name) != 0)
                 continue;
-            memcpy(unit->smmuIDR, dev->deep.smmuIDR, sizeof(unit->smmuIDR));
-            unit->smmuIIDR = dev->deep.smmuIIDR;
-            unit->smmuAIDR = dev->deep.smmuAIDR;
+            /* an SMMUv3 payload sets only the SMMUv3 registers */
+            unit->regs = dev->deep.regs;
             unit->haveRegisters = true;
             unit->registersSource = g_strdup(SRC_IOCTL);
             unit->registersDevice = g_strdup(dev->address);

@@ -64,6 +64,18 @@ typedef struct {
     char *source;   /* "sysfs", "cmdline", "kernel-config", "ioctl", NULL */
 } virHostIOMMUFeatureInfo;
 
+/* The raw registers of an IOMMU unit, as sysfs or IOMMU_GET_HW_INFO give
+ * them; the unit's type says which of them are meaningful. */
+typedef struct {
+    unsigned long long vtdCap;
+    unsigned long long vtdEcap;
+    unsigned int smmuIDR[6];
+    unsigned int smmuIIDR;
+    unsigned int smmuAIDR;
+    unsigned long long amdEFR;
+    unsigned long long amdEFR2;
+} virHostIOMMURegisters;
+
 typedef struct {
     char *name;                      /* "dmar0", "smmu3.0x...", "ivhd0" */
     virHostIOMMUType type;
@@ -75,13 +87,7 @@ typedef struct {
     bool haveRegisters;
     char *registersSource;           /* "sysfs" or "ioctl" */
     char *registersDevice;           /* device whose GET_HW_INFO gave them */
-    unsigned long long vtdCap;
-    unsigned long long vtdEcap;
-    unsigned int smmuIDR[6];
-    unsigned int smmuIIDR;
-    unsigned int smmuAIDR;
-    unsigned long long amdEFR;
-    unsigned long long amdEFR2;
+    virHostIOMMURegisters regs;
     bool amdHaveCap;
     unsigned int amdCap;
 
@@ -108,13 +114,7 @@ typedef struct {
     unsigned long long capabilities; /* IOMMU_HW_CAP_* */
     /* vendor payload */
     unsigned int vtdFlags;
-    unsigned long long vtdCap;
-    unsigned long long vtdEcap;
-    unsigned int smmuIDR[6];
-    unsigned int smmuIIDR;
-    unsigned int smmuAIDR;
-    unsigned long long amdEFR;
-    unsigned long long amdEFR2;
+    virHostIOMMURegisters regs;
 } virHostIOMMUDeviceDeep;
 
 typedef struct {

@@ -224,35 +224,37 @@ virIOMMUFDProbeErrorReason(const virIOMMUFDHwInfoResult *res,
                            g_strerror(res->errnum));
 }
 
+/* Copy the vendor payload into @out when it is of @type and complete */
+static bool
+virIOMMUFDHwInfoGetPayload(const virIOMMUFDHwInfoResult *res, unsigned int type,
+                           void *out, size_t size)
+{
+    if (res->dataType != type || res->dataLen < size)
+        return false;
+    memcpy(out, res->data, size);
+    return true;
+}
+
 bool
 virIOMMUFDHwInfoGetVTd(const virIOMMUFDHwInfoResult *res,
                        virIOMMUHwInfoVTd *vtd)
 {
-    if (res->dataType != VIR_IOMMU_HW_INFO_TYPE_INTEL_VTD ||
-        res->dataLen < sizeof(*vtd))
-        return false;
-    memcpy(vtd, res->data, sizeof(*vtd));
-    return true;
+    return virIOMMUFDHwInfoGetPayload(res, VIR_IOMMU_HW_INFO_TYPE_INTEL_VTD,
+                                      vtd, sizeof(*vtd));
 }
 
 bool
 virIOMMUFDHwInfoGetSMMUv3(const virIOMMUFDHwInfoResult *res,
                           virIOMMUHwInfoSMMUv3 *smmu)
 {
-    if (res->dataType != VIR_IOMMU_HW_INFO_TYPE_ARM_SMMUV3 ||
-        res->dataLen < sizeof(*smmu))
-        return false;
-    memcpy(smmu, res->data, sizeof(*smmu));
-    return true;
+    return virIOMMUFDHwInfoGetPayload(res, VIR_IOMMU_HW_INFO_TYPE_ARM_SMMUV3,
+                                      smmu, sizeof(*smmu));
 }
 
 bool
 virIOMMUFDHwInfoGetAMD(const virIOMMUFDHwInfoResult *res,
                        virIOMMUHwInfoAMD *amd)
 {
-    if (res->dataType != VIR_IOMMU_HW_INFO_TYPE_AMD ||
-        res->dataLen < sizeof(*amd))
-        return false;
-    memcpy(amd, res->data, sizeof(*amd));
-    return true;
+    return virIOMMUFDHwInfoGetPayload(res, VIR_IOMMU_HW_INFO_TYPE_AMD,
+                                      amd, sizeof(*amd));
 }

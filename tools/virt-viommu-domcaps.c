@@ -13,11 +13,7 @@
 #include "virt-viommu.h"
 
 typedef struct {
-    char *hostFile;
-    char *hostRoot;
-    gboolean deep;
-    char *qemuCaps;
-    char *emulator;
+    vvCheckArgs check;
     char *arch;
     char *machine;
     GStrv devices;
@@ -26,10 +22,7 @@ typedef struct {
 static void
 vvDomcapsArgsClear(vvDomcapsArgs *args)
 {
-    g_free(args->hostFile);
-    g_free(args->hostRoot);
-    g_free(args->qemuCaps);
-    g_free(args->emulator);
+    vvCheckArgsClear(&args->check);
     g_free(args->arch);
     g_free(args->machine);
     g_strfreev(args->devices);
@@ -41,19 +34,7 @@ vvCmdDomcapabilities(int argc, char **argv)
 {
     g_auto(vvDomcapsArgs) args = { 0 };
     GOptionEntry entries[] = {
-        { "host", 0, 0, G_OPTION_ARG_FILENAME, &args.hostFile,
-          N_("use a saved host capabilities document instead of probing"), N_("FILE") },
-        { "host-root", 0, 0, G_OPTION_ARG_FILENAME, &args.hostRoot,
-          N_("probe the captured host tree DIR (DIR/sys, DIR/dev, DIR/proc/cmdline) instead of this host"),
-          N_("DIR") },
-        { "deep", 0, 0, G_OPTION_ARG_NONE, &args.deep,
-          N_("bind each VFIO device through iommufd and ask IOMMU_GET_HW_INFO (needs root; the device must not be in use)"),
-          NULL },
-        { "qemu-caps", 0, 0, G_OPTION_ARG_FILENAME, &args.qemuCaps,
-          N_("use a saved QEMU capabilities document"), N_("FILE") },
-        { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &args.emulator,
-          N_("probe this QEMU binary (default: /usr/bin/qemu-system-ARCH, ARCH being --arch or x86_64)"),
-          N_("PATH") },
+        VV_CHECK_OPTIONS(&args.check),
         { "arch", 0, 0, G_OPTION_ARG_STRING, &args.arch,
           N_("guest architecture (default: the emulator's)"), N_("ARCH") },
         { "machine", 0, 0, G_OPTION_ARG_STRING, &args.machine,
@@ -75,16 +56,10 @@ vvCmdDomcapabilities(int argc, char **argv)
         return VIRT_VIOMMU_EXIT_ENV;
     if (argc > 1)
         return vvUsageError(_("unexpected argument '%1$s'"), argv[1]);
-    if (args.hostFile && (args.hostRoot || args.deep))
-        return vvUsageError(_("--host cannot be combined with --host-root or --deep"));
-    if (args.qemuCaps && args.emulator)
-        return vvUsageError(_("--qemu-caps cannot be combined with --emulator"));
+    if (!vvCheckArgsValid(&args.check))
+        return VIRT_VIOMMU_EXIT_ENV;
 
-    prep.hostFile = args.hostFile;
-    prep.hostRoot = args.hostRoot;
-    prep.deep = args.deep;
-    prep.qemuCapsFile = args.qemuCaps;
-    prep.emulator = args.emulator;
+    vvCheckArgsToOptions(&args.check, &prep);
     opts.arch = args.arch;
     opts.machine = args.machine;
     opts.devices = (const char *const *)args.devices;

@@ -80,6 +80,39 @@ vvParseOptions(const char *cmd, const char *params, GOptionEntry *entries,
 }
 
 void
+vvCheckArgsClear(vvCheckArgs *args)
+{
+    g_free(args->hostFile);
+    g_free(args->hostRoot);
+    g_free(args->qemuCaps);
+    g_free(args->emulator);
+}
+
+bool
+vvCheckArgsValid(const vvCheckArgs *args)
+{
+    if (args->hostFile && (args->hostRoot || args->deep)) {
+        vvUsageError(_("--host cannot be combined with --host-root or --deep"));
+        return false;
+    }
+    if (args->qemuCaps && args->emulator) {
+        vvUsageError(_("--qemu-caps cannot be combined with --emulator"));
+        return false;
+    }
+    return true;
+}
+
+void
+vvCheckArgsToOptions(const vvCheckArgs *args, qemuDomainPrepareOptions *opts)
+{
+    opts->hostFile = args->hostFile;
+    opts->hostRoot = args->hostRoot;
+    opts->deep = args->deep;
+    opts->qemuCapsFile = args->qemuCaps;
+    opts->emulator = args->emulator;
+}
+
+void
 vvPrint(const char *text)
 {
     fputs(text, stdout);

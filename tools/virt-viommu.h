@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "virerror.h"
+#include "qemu_domain_prepare.h"
 
 enum {
     VIRT_VIOMMU_EXIT_OK = 0,
@@ -35,6 +36,42 @@ int vvUsageError(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
  * returns false. */
 bool vvParseOptions(const char *cmd, const char *params, GOptionEntry *entries,
                     int *argc, char ***argv);
+
+/* The options every checking command shares (validate, domxml-to-native,
+ * explain, domcapabilities): where the host and the QEMU capabilities
+ * come from. */
+typedef struct {
+    char *hostFile;
+    char *hostRoot;
+    gboolean deep;
+    char *qemuCaps;
+    char *emulator;
+} vvCheckArgs;
+
+void vvCheckArgsClear(vvCheckArgs *args);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vvCheckArgs, vvCheckArgsClear);
+
+#define VV_CHECK_OPTIONS(a) \
+    { "host", 0, 0, G_OPTION_ARG_FILENAME, &(a)->hostFile, \
+      N_("use a saved host capabilities document instead of probing"), N_("FILE") }, \
+    { "host-root", 0, 0, G_OPTION_ARG_FILENAME, &(a)->hostRoot, \
+      N_("probe the captured host tree DIR (DIR/sys, DIR/dev, DIR/proc/cmdline) instead of this host"), \
+      N_("DIR") }, \
+    { "deep", 0, 0, G_OPTION_ARG_NONE, &(a)->deep, \
+      N_("bind each VFIO device through iommufd and ask IOMMU_GET_HW_INFO (needs root; the device must not be in use)"), \
+      NULL }, \
+    { "qemu-caps", 0, 0, G_OPTION_ARG_FILENAME, &(a)->qemuCaps, \
+      N_("use a saved QEMU capabilities document"), N_("FILE") }, \
+    { "emulator", 0, 0, G_OPTION_ARG_FILENAME, &(a)->emulator, \
+      N_("probe this QEMU binary (default: the domain's <emulator>, else /usr/bin/qemu-system-ARCH)"), \
+      N_("PATH") }
+
+/* Refuse contradicting sources (prints the usage error). */
+bool vvCheckArgsValid(const vvCheckArgs *args);
+
+/* Fill the pipeline options from the parsed arguments (borrowed). */
+void vvCheckArgsToOptions(const vvCheckArgs *args,
+                          qemuDomainPrepareOptions *opts);
 
 /* Write @text to stdout followed by nothing (the text carries its own \n) */
 void vvPrint(const char *text);

@@ -95,13 +95,14 @@ in_chroot() {
 
 # Stage 2: apt sources. trixie-backports is what we want; forky and sid
 # are listed with a low pin so that nothing comes from them unless asked.
-# Their Release files carry a Valid-Until date; a mirror snapshot older
-# than the clock would otherwise make apt refuse them.
+# The Release files of -updates, -backports, forky and sid carry a
+# Valid-Until date; a mirror snapshot older than this machine's clock would
+# otherwise make apt refuse them.
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 cat > "$root/etc/apt/sources.list" <<EOF
 deb $mirror trixie main
-deb $mirror trixie-updates main
-deb $mirror trixie-backports main
+deb [check-valid-until=no] $mirror trixie-updates main
+deb [check-valid-until=no] $mirror trixie-backports main
 deb [check-valid-until=no] $mirror forky main
 deb [check-valid-until=no] $mirror sid main
 EOF

@@ -5,11 +5,14 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The parser accepts a subset of libvirt's domain XML. Anything outside
- * it (an element or an attribute) is an error that names it: nothing is
- * silently dropped, because a dropped element would change the guest.
- * The formatter writes back what the user wrote: optional attributes are
- * tristates or "-1 = absent", generated aliases are not written.
+ * The parser accepts every domain libvirt accepts: the document is
+ * checked against the superset grammar (libvirt's installed domain
+ * grammar plus the extension), then what the vIOMMU decisions depend on is
+ * modeled here, and everything else stays in the kept document. Each
+ * modeled element has a shape (virxmlopaque.h) listing what the model
+ * reads; the formatter writes the model, then what the shape does not
+ * list exactly as the user wrote it. Optional attributes are tristates or
+ * "-1 = absent", generated aliases are not written.
  */
 #include <string.h>
 
@@ -17,12 +20,14 @@
 #include "domain_conf_iommu.h"
 #include "domain_conf_priv.h"
 #include "virpci.h"
+#include "virxmlopaque.h"
 
 VIR_ENUM_IMPL(virDomainDeviceAddress, VIR_DOMAIN_DEVICE_ADDRESS_TYPE_LAST,
-              "none", "pci", "drive");
+              "none", "pci", "drive", "other");
 
 VIR_ENUM_IMPL(virDomainController, VIR_DOMAIN_CONTROLLER_TYPE_LAST,
-              "pci", "usb", "sata", "scsi");
+              "pci", "usb", "sata", "scsi", "ide", "fdc", "ccid",
+              "virtio-serial", "xenbus", "isa", "nvme");
 
 VIR_ENUM_IMPL(virDomainControllerModelPCI, VIR_DOMAIN_CONTROLLER_MODEL_PCI_LAST,
               "pci-root", "pcie-root", "pci-bridge", "dmi-to-pci-bridge",
@@ -31,10 +36,14 @@ VIR_ENUM_IMPL(virDomainControllerModelPCI, VIR_DOMAIN_CONTROLLER_MODEL_PCI_LAST,
               "pcie-expander-bus", "pcie-to-pci-bridge");
 
 VIR_ENUM_IMPL(virDomainControllerModelUSB, VIR_DOMAIN_CONTROLLER_MODEL_USB_LAST,
-              "none", "qemu-xhci");
+              "none", "qemu-xhci", "piix3-uhci", "piix4-uhci", "ehci",
+              "ich9-ehci1", "ich9-uhci1", "ich9-uhci2", "ich9-uhci3",
+              "vt82c686b-uhci", "pci-ohci", "nec-xhci", "qusb1", "qusb2");
 
 VIR_ENUM_IMPL(virDomainControllerModelSCSI, VIR_DOMAIN_CONTROLLER_MODEL_SCSI_LAST,
-              "virtio-scsi");
+              "virtio-scsi", "auto", "buslogic", "lsilogic", "lsisas1068",
+              "vmpvscsi", "ibmvscsi", "lsisas1078", "virtio-transitional",
+              "virtio-non-transitional", "ncr53c90", "am53c974", "dc390");
 
 VIR_ENUM_IMPL(virDomainDiskType, VIR_DOMAIN_DISK_TYPE_LAST,
               "file", "block");
@@ -70,25 +79,14 @@ VIR_ENUM_IMPL(virCPUMode, VIR_DOMAIN_CPU_MODE_LAST,
               "custom", "host-model", "host-passthrough", "maximum");
 
 VIR_ENUM_IMPL(virDomainLifecycleAction, VIR_DOMAIN_LIFECYCLE_ACTION_LAST,
-              "destroy", "restart", "preserve", "rename-restart");
+              "destroy", "restart", "preserve", "rename-restart",
+              "coredump-destroy", "coredump-restart");
 
 VIR_ENUM_IMPL(virDomainOsFirmware, VIR_DOMAIN_OS_FIRMWARE_LAST,
               "none", "bios", "efi");
 
-/* Values of string-typed attributes that the subset accepts. */
-static const char *const virDomainVcpuPlacements[] = { "static", "auto", NULL };
-static const char *const virDomainOsArches[] = { "x86_64", "aarch64", NULL };
-static const char *const virDomainLoaderTypes[] = { "rom", "pflash", NULL };
-static const char *const virDomainBootDevs[] = { "hd", "cdrom", "network", NULL };
-static const char *const virDomainCPUChecks[] = { "none", "partial", "full", NULL };
-static const char *const virDomainClockOffsets[] = { "utc", "localtime", NULL };
-static const char *const virDomainTimerNames[] = {
-    "platform", "pit", "rtc", "hpet", "tsc", "kvmclock", "hypervclock",
-    "armvtimer", NULL
-};
-static const char *const virDomainTimerTickpolicies[] = {
-    "delay", "catchup", "merge", "discard", NULL
-};
+/* The character devices the model translates; any other is kept as an
+ * opaque device. */
 static const char *const virDomainSerialTargetTypes[] = {
     "isa-serial", "pci-serial", "system-serial", NULL
 };
@@ -118,11 +116,11 @@ virDomainStrInList(const char *const *list, const char *str)
     return false;
 }
 
-/* A string attribute restricted to @list; 0 absent, 1 set, -1 error. */
+/* A string attribute (its values are the grammar's business); 0 absent,
+ * 1 set, -1 error. */
 static int
-virDomainPropStringInList(xmlNodePtr node, const char *name,
-                          const char *const *list, virXMLPropFlags flags,
-                          char **result, GError **error)
+virDomainPropString(xmlNodePtr node, const char *name, virXMLPropFlags flags,
+                    char **result, GError **error)
 {
     g_autofree char *val = virXMLPropString(node, name);
 
@@ -133,14 +131,17 @@ virDomainPropStringInList(xmlNodePtr node, const char *name,
                                   name, (const char *)node->name);
         return 0;
     }
-    if (!virDomainStrInList(list, val)) {
-        g_autofree char *allowed = g_strjoinv("', '", (char **)list);
-        return virReportError(error, VIR_ERR_XML_ERROR,
-                              _("Invalid value for attribute '%1$s' in element '%2$s': '%3$s'; use one of '%4$s'"),
-                              name, (const char *)node->name, val, allowed);
-    }
     *result = g_steal_pointer(&val);
     return 1;
+}
+
+/* Is the attribute @name of @node, when both are present, one of @list? */
+static bool
+virDomainPropIsOneOf(xmlNodePtr node, const char *name, const char *const *list)
+{
+    g_autofree char *val = node ? virXMLPropString(node, name) : NULL;
+
+    return !val || virDomainStrInList(list, val);
 }
 
 /* Element text with surrounding whitespace removed (caller frees). */
@@ -168,16 +169,48 @@ virDomainCheckSingletons(xmlNodePtr node, const char *const *names,
     return 0;
 }
 
-/* Text content of a leaf element such as <name>; its attributes and
- * children are outside the subset. */
+/* Text content of a leaf element such as <name> */
 static int
 virDomainParseTextElement(xmlNodePtr node, char **result, GError **error)
 {
-    if (virXMLCheckNode(node, NULL, NULL, error) < 0)
-        return -1;
+    (void)error;
     *result = virDomainNodeText(node);
     return 0;
 }
+
+/* Write " @name='value'" of the source element @src, when it has it: for
+ * a modeled attribute whose value the model does not hold. */
+static void
+virDomainFormatSrcAttr(virBuffer *attrBuf, xmlNodePtr src, const char *name)
+{
+    g_autofree char *val = src ? virXMLPropString(src, name) : NULL;
+
+    if (!val)
+        return;
+    virBufferAsprintf(attrBuf, " %s=", name);
+    virBufferEscapeString(attrBuf, "'%s'", val);
+}
+
+/* The child @name of @parent as the user wrote it, or "<name/>" */
+static void
+virDomainFormatChildOrEmpty(virBuffer *buf, xmlNodePtr parent, const char *name)
+{
+    if (virXMLNodeGetChild(parent, name))
+        virXMLFormatChildrenNamed(buf, parent, name);
+    else
+        virBufferAsprintf(buf, "<%s/>\n", name);
+}
+
+/* Shapes of the device children every device may have */
+static const char *const virDomainAddressAttrs[] = {
+    "type", "domain", "bus", "slot", "function", "multifunction",
+    "controller", "target", "unit", NULL
+};
+static const char *const virDomainAliasAttrs[] = { "name", NULL };
+static const char *const virDomainAcpiAttrs[] = { "index", NULL };
+const virXMLShape virDomainAddressShape = { "address", virDomainAddressAttrs, NULL, false };
+const virXMLShape virDomainAliasShape = { "alias", virDomainAliasAttrs, NULL, false };
+const virXMLShape virDomainAcpiShape = { "acpi", virDomainAcpiAttrs, NULL, false };
 
 /* ---- PCI and drive addresses, device info -------------------------------- */
 
@@ -216,13 +249,8 @@ int
 virPCIDeviceAddressParseXML(xmlNodePtr node, virPCIDeviceAddress *addr,
                             GError **error)
 {
-    static const char *const attrs[] = {
-        "type", "domain", "bus", "slot", "function", "multifunction", NULL
-    };
     g_autofree char *type = virXMLPropString(node, "type");
 
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0)
-        return -1;
     if (type && !g_str_equal(type, "pci"))
         return virReportError(error, VIR_ERR_XML_ERROR,
                               _("expected a PCI address in <%1$s>, not type='%2$s'"),
@@ -258,12 +286,7 @@ virDomainDeviceDriveAddressParseXML(xmlNodePtr node,
                                     virDomainDeviceDriveAddress *addr,
                                     GError **error)
 {
-    static const char *const attrs[] = {
-        "type", "controller", "bus", "target", "unit", NULL
-    };
-
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0 ||
-        virXMLPropUInt(node, "controller", 10, VIR_XML_PROP_NONE,
+    if (virXMLPropUInt(node, "controller", 10, VIR_XML_PROP_NONE,
                        &addr->controller, error) < 0 ||
         virXMLPropUInt(node, "bus", 10, VIR_XML_PROP_NONE, &addr->bus, error) < 0 ||
         virXMLPropUInt(node, "target", 10, VIR_XML_PROP_NONE, &addr->target, error) < 0 ||
@@ -276,38 +299,36 @@ static int
 virDomainDeviceAddressParseXML(xmlNodePtr node, virDomainDeviceInfo *info,
                                GError **error)
 {
-    int type = 0;
+    g_autofree char *type = virXMLPropString(node, "type");
 
-    if (virXMLPropEnum(node, "type", virDomainDeviceAddressTypeFromString,
-                       VIR_XML_PROP_REQUIRED | VIR_XML_PROP_NONZERO,
-                       &type, error) < 0)
-        return -1;
-    info->type = type;
-    if (type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
+    if (g_strcmp0(type, "pci") == 0) {
+        info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
         return virPCIDeviceAddressParseXML(node, &info->pci, error);
-    return virDomainDeviceDriveAddressParseXML(node, &info->drive, error);
+    }
+    if (g_strcmp0(type, "drive") == 0) {
+        info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
+        return virDomainDeviceDriveAddressParseXML(node, &info->drive, error);
+    }
+    /* usb, virtio-serial, unassigned, ...: written back from the source */
+    info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_OTHER;
+    return 0;
 }
 
 static int
 virDomainDeviceAliasParseXML(xmlNodePtr node, virDomainDeviceInfo *info,
                              GError **error)
 {
-    static const char *const attrs[] = { "name", NULL };
     g_autofree char *name = NULL;
     const char *device = (const char *)node->parent->name;
 
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0)
-        return -1;
     if (!(name = virXMLPropString(node, "name")))
         return virReportError(error, VIR_ERR_XML_ERROR,
                               _("Missing required attribute '%1$s' in element '%2$s'"),
                               "name", "alias");
-    /* Only user aliases belong in a configuration: libvirt ignores any
-     * other alias of an inactive definition, we refuse it instead. */
+    /* Only user aliases belong in a configuration: like libvirt, ignore any
+     * other alias of an inactive definition (it is written back, unused). */
     if (!g_str_has_prefix(name, VIR_DOMAIN_USER_ALIAS_PREFIX))
-        return virReportError(error, VIR_ERR_XML_ERROR,
-                              _("alias '%1$s' of <%2$s> is not a user alias: user aliases must start with 'ua-'"),
-                              name, device);
+        return 0;
     if (name[strlen(VIR_DOMAIN_USER_ALIAS_PREFIX)] == '\0' ||
         strspn(name, VIR_DOMAIN_USER_ALIAS_CHARS) != strlen(name))
         return virReportError(error, VIR_ERR_XML_ERROR,
@@ -322,10 +343,7 @@ static int
 virDomainDeviceAcpiParseXML(xmlNodePtr node, virDomainDeviceInfo *info,
                             GError **error)
 {
-    static const char *const attrs[] = { "index", NULL };
-
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0 ||
-        virXMLPropUInt(node, "index", 10,
+    if (virXMLPropUInt(node, "index", 10,
                        VIR_XML_PROP_REQUIRED | VIR_XML_PROP_NONZERO,
                        &info->acpiIndex, error) < 0)
         return -1;
@@ -344,7 +362,14 @@ virDomainDeviceInfoParseXML(xmlNodePtr node, virDomainDeviceInfo *info,
     static const char *const singles[] = { "address", "alias", "acpi", NULL };
     xmlNodePtr child;
 
+    info->src = node;
     if (virDomainCheckSingletons(node, singles, error) < 0)
+        return -1;
+    if ((child = virXMLNodeGetChild(node, "driver")) &&
+        (virXMLPropTristateSwitch(child, "iommu", VIR_XML_PROP_NONE,
+                                  &info->driverIOMMU, error) < 0 ||
+         virXMLPropTristateSwitch(child, "ats", VIR_XML_PROP_NONE,
+                                  &info->driverATS, error) < 0))
         return -1;
     if ((child = virXMLNodeGetChild(node, "alias")) &&
         virDomainDeviceAliasParseXML(child, info, error) < 0)
@@ -363,6 +388,8 @@ virDomainDeviceInfoFormat(virBuffer *buf, const virDomainDeviceInfo *info)
 {
     if (info->alias && info->aliasFromUser)
         virBufferEscapeString(buf, "<alias name='%s'/>\n", info->alias);
+    else
+        virXMLFormatChildrenNamed(buf, info->src, "alias");
     if (info->acpiIndex)
         virBufferAsprintf(buf, "<acpi index='%u'/>\n", info->acpiIndex);
 
@@ -375,6 +402,9 @@ virDomainDeviceInfoFormat(virBuffer *buf, const virDomainDeviceInfo *info)
                           "<address type='drive' controller='%u' bus='%u' target='%u' unit='%u'/>\n",
                           info->drive.controller, info->drive.bus,
                           info->drive.target, info->drive.unit);
+        break;
+    case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_OTHER:
+        virXMLFormatChildrenNamed(buf, info->src, "address");
         break;
     case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE:
     case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_LAST:
@@ -421,16 +451,44 @@ virDomainPropOptInt(xmlNodePtr node, const char *name, int base, int *result,
     return rc < 0 ? -1 : 0;
 }
 
+static const char *const virDomainControllerAttrs[] = { "type", "index", "model", NULL };
+static const char *const virDomainControllerModelAttrs[] = { "name", NULL };
+static const char *const virDomainControllerTargetAttrs[] = {
+    "chassisNr", "chassis", "port", "busNr", NULL
+};
+static const virXMLShape virDomainControllerModelShape = {
+    "model", virDomainControllerModelAttrs, NULL, false
+};
+static const virXMLShape virDomainControllerTargetShape = {
+    "target", virDomainControllerTargetAttrs, NULL, false
+};
+static const virXMLShape *const virDomainControllerChildren[] = {
+    &virDomainControllerModelShape, &virDomainControllerTargetShape,
+    VIR_DOMAIN_INFO_SHAPES, NULL
+};
+static const virXMLShape *const virDomainControllerChildrenNonPCI[] = {
+    VIR_DOMAIN_INFO_SHAPES, NULL
+};
+/* <model> and <target> are modeled for PCI controllers only */
+static const virXMLShape virDomainControllerShape = {
+    "controller", virDomainControllerAttrs, virDomainControllerChildren, false
+};
+static const virXMLShape virDomainControllerShapeNonPCI = {
+    "controller", virDomainControllerAttrs, virDomainControllerChildrenNonPCI, false
+};
+
+static const virXMLShape *
+virDomainControllerGetShape(const virDomainControllerDef *def)
+{
+    return def->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI ?
+        &virDomainControllerShape : &virDomainControllerShapeNonPCI;
+}
+
 static int
 virDomainControllerTargetParseXML(xmlNodePtr node, virDomainControllerDef *def,
                                   GError **error)
 {
-    static const char *const attrs[] = {
-        "chassisNr", "chassis", "port", "busNr", NULL
-    };
-
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0 ||
-        virDomainPropOptInt(node, "chassisNr", 10, &def->chassisNr, error) < 0 ||
+    if (virDomainPropOptInt(node, "chassisNr", 10, &def->chassisNr, error) < 0 ||
         virDomainPropOptInt(node, "chassis", 10, &def->chassis, error) < 0 ||
         virDomainPropOptInt(node, "port", 0, &def->port, error) < 0 ||
         virDomainPropOptInt(node, "busNr", 10, &def->busNr, error) < 0)
@@ -442,10 +500,6 @@ static int
 virDomainControllerModelParseXML(xmlNodePtr node, virDomainControllerDef *def,
                                  GError **error)
 {
-    static const char *const attrs[] = { "name", NULL };
-
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0)
-        return -1;
     if (!(def->modelName = virXMLPropString(node, "name")))
         return virReportError(error, VIR_ERR_XML_ERROR,
                               _("Missing required attribute '%1$s' in element '%2$s'"),
@@ -470,11 +524,8 @@ virDomainControllerModelAttrParse(xmlNodePtr node, virDomainControllerDef *def,
     case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
         fromString = virDomainControllerModelSCSITypeFromString;
         break;
-    case VIR_DOMAIN_CONTROLLER_TYPE_SATA:
-    case VIR_DOMAIN_CONTROLLER_TYPE_LAST:
-        if (xmlHasProp(node, BAD_CAST "model"))
-            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                                  _("attribute 'model' of <controller type='sata'> is not supported by libvirt-viommu; remove it"));
+    default:
+        /* kept in the source element, written back from it */
         return 0;
     }
     return virXMLPropEnum(node, "model", fromString, VIR_XML_PROP_NONE,
@@ -484,46 +535,39 @@ virDomainControllerModelAttrParse(xmlNodePtr node, virDomainControllerDef *def,
 static virDomainControllerDef *
 virDomainControllerDefParseXML(xmlNodePtr node, GError **error)
 {
-    static const char *const attrs[] = { "type", "index", "model", NULL };
-    static const char *const children[] = {
-        "model", "target", "address", "alias", NULL
-    };
     static const char *const singles[] = { "model", "target", NULL };
     g_autoptr(virDomainControllerDef) def = g_new0(virDomainControllerDef, 1);
     unsigned int idx = 0;
     int type = 0;
+    int rc;
     xmlNodePtr child;
 
     def->model = -1;
+    def->idx = -1;
     def->chassis = def->chassisNr = def->port = def->busNr = -1;
     def->targetIndex = -1;
 
-    if (virXMLCheckNode(node, attrs, children, error) < 0 ||
-        virDomainCheckSingletons(node, singles, error) < 0 ||
+    if (virDomainCheckSingletons(node, singles, error) < 0 ||
         virXMLPropEnum(node, "type", virDomainControllerTypeFromString,
                        VIR_XML_PROP_REQUIRED, &type, error) < 0)
         return NULL;
     def->type = type;
-    if (virXMLPropUInt(node, "index", 10, VIR_XML_PROP_REQUIRED, &idx, error) < 0 ||
+    if ((rc = virXMLPropUInt(node, "index", 10, VIR_XML_PROP_NONE, &idx, error)) < 0 ||
         virDomainControllerModelAttrParse(node, def, error) < 0)
         return NULL;
-    if (idx > 255) {
+    if (rc == 1 && idx > 255) {
         virReportError(error, VIR_ERR_XML_ERROR,
                        _("controller index '%1$u' is out of range; use 0 to 255"), idx);
         return NULL;
     }
-    def->idx = idx;
-
-    if ((child = virXMLNodeGetChild(node, "model")) ||
-        (child = virXMLNodeGetChild(node, "target"))) {
-        if (def->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI) {
-            virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("element <%1$s> of <controller type='%2$s'> is not supported by libvirt-viommu; only PCI controllers have it"),
-                           (const char *)child->name,
-                           virDomainControllerTypeToString(def->type));
-            return NULL;
-        }
+    if (rc == 1) {
+        def->idx = idx;
+        def->idxFromUser = true;
     }
+
+    if (def->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI)
+        return virDomainDeviceInfoParseXML(node, &def->info, error) < 0 ?
+            NULL : g_steal_pointer(&def);
     if ((child = virXMLNodeGetChild(node, "model")) &&
         virDomainControllerModelParseXML(child, def, error) < 0)
         return NULL;
@@ -545,8 +589,7 @@ virDomainControllerModelToString(const virDomainControllerDef *def)
         return virDomainControllerModelUSBTypeToString(def->model);
     case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
         return virDomainControllerModelSCSITypeToString(def->model);
-    case VIR_DOMAIN_CONTROLLER_TYPE_SATA:
-    case VIR_DOMAIN_CONTROLLER_TYPE_LAST:
+    default:
         break;
     }
     return NULL;
@@ -559,11 +602,17 @@ virDomainControllerDefFormat(virBuffer *buf, const virDomainControllerDef *def)
     g_auto(virBuffer) childBuf = VIR_BUFFER_INIT_CHILD(buf);
     g_auto(virBuffer) targetBuf = VIR_BUFFER_INITIALIZER;
 
-    virBufferAsprintf(&attrBuf, " type='%s' index='%d'",
-                      virDomainControllerTypeToString(def->type), def->idx);
-    if (def->model >= 0)
-        virBufferAsprintf(&attrBuf, " model='%s'",
-                          virDomainControllerModelToString(def));
+    const char *model = def->model >= 0 ? virDomainControllerModelToString(def) : NULL;
+    xmlNodePtr src = def->info.src;
+
+    virBufferAsprintf(&attrBuf, " type='%s'", virDomainControllerTypeToString(def->type));
+    if (def->idxFromUser)
+        virBufferAsprintf(&attrBuf, " index='%d'", def->idx);
+    if (model)
+        virBufferAsprintf(&attrBuf, " model='%s'", model);
+    else
+        virDomainFormatSrcAttr(&attrBuf, src, "model");
+    virXMLShapeFormatOpaqueAttrs(&attrBuf, src, virDomainControllerGetShape(def));
 
     virBufferEscapeString(&childBuf, "<model name='%s'/>\n", def->modelName);
     if (def->chassisNr >= 0)
@@ -574,7 +623,10 @@ virDomainControllerDefFormat(virBuffer *buf, const virDomainControllerDef *def)
         virBufferAsprintf(&targetBuf, " port='0x%x'", def->port);
     if (def->busNr >= 0)
         virBufferAsprintf(&targetBuf, " busNr='%d'", def->busNr);
+    virXMLShapeFormatOpaqueAttrs(&targetBuf, virXMLNodeGetChild(src, "target"),
+                                 &virDomainControllerTargetShape);
     virXMLFormatElement(&childBuf, "target", &targetBuf, NULL);
+    virXMLShapeFormatOpaqueChildren(&childBuf, src, virDomainControllerGetShape(def));
     virDomainDeviceInfoFormat(&childBuf, &def->info);
 
     virXMLFormatElement(buf, "controller", &attrBuf, &childBuf);
@@ -595,14 +647,45 @@ virDomainDiskDefFree(virDomainDiskDef *def)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDiskDef, virDomainDiskDefFree);
 
+static const char *const virDomainDiskAttrs[] = { "type", "device", NULL };
+static const char *const virDomainDiskDriverAttrs[] = { "name", "type", NULL };
+static const char *const virDomainDiskSourceAttrs[] = { "file", "dev", NULL };
+static const char *const virDomainDiskTargetAttrs[] = { "dev", "bus", NULL };
+static const virXMLShape virDomainDiskDriverShape = { "driver", virDomainDiskDriverAttrs, NULL, false };
+static const virXMLShape virDomainDiskSourceShape = { "source", virDomainDiskSourceAttrs, NULL, false };
+static const virXMLShape virDomainDiskTargetShape = { "target", virDomainDiskTargetAttrs, NULL, false };
+static const virXMLShape virDomainDiskReadonlyShape = { "readonly", NULL, NULL, false };
+static const virXMLShape *const virDomainDiskChildren[] = {
+    &virDomainDiskDriverShape, &virDomainDiskSourceShape, &virDomainDiskTargetShape,
+    &virDomainDiskReadonlyShape, VIR_DOMAIN_INFO_SHAPES, NULL
+};
+static const virXMLShape virDomainDiskShape = {
+    "disk", virDomainDiskAttrs, virDomainDiskChildren, false
+};
+
+/* A disk the model translates: a file or block disk or cdrom on a
+ * virtio, SATA or SCSI bus, raw or qcow2. Any other stays opaque. */
+static bool
+virDomainDiskIsModeled(xmlNodePtr node)
+{
+    static const char *const types[] = { "file", "block", NULL };
+    static const char *const devices[] = { "disk", "cdrom", NULL };
+    static const char *const buses[] = { "virtio", "sata", "scsi", NULL };
+    static const char *const formats[] = { "raw", "qcow2", NULL };
+    xmlNodePtr target = virXMLNodeGetChild(node, "target");
+
+    return virDomainPropIsOneOf(node, "type", types) &&
+           virDomainPropIsOneOf(node, "device", devices) &&
+           target && xmlHasProp(target, BAD_CAST "bus") &&
+           virDomainPropIsOneOf(target, "bus", buses) &&
+           virDomainPropIsOneOf(virXMLNodeGetChild(node, "driver"), "type", formats);
+}
+
 static int
 virDomainDiskDriverParseXML(xmlNodePtr node, virDomainDiskDef *def,
                             GError **error)
 {
-    static const char *const attrs[] = { "name", "type", NULL };
-
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0 ||
-        virXMLPropEnum(node, "type", virDomainDiskFormatTypeFromString,
+    if (virXMLPropEnum(node, "type", virDomainDiskFormatTypeFromString,
                        VIR_XML_PROP_NONE, &def->format, error) < 0)
         return -1;
     def->driverName = virXMLPropString(node, "name");
@@ -617,13 +700,10 @@ static int
 virDomainDiskSourceParseXML(xmlNodePtr node, virDomainDiskDef *def,
                             GError **error)
 {
-    static const char *const attrs[] = { "file", "dev", NULL };
     bool isFile = def->type == VIR_DOMAIN_DISK_TYPE_FILE;
     const char *attr = isFile ? "file" : "dev";
     const char *other = isFile ? "dev" : "file";
 
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0)
-        return -1;
     if (xmlHasProp(node, BAD_CAST other))
         return virReportError(error, VIR_ERR_XML_ERROR,
                               _("<disk type='%1$s'> takes <source %2$s='...'/>, not %3$s='...'"),
@@ -639,11 +719,9 @@ static int
 virDomainDiskTargetParseXML(xmlNodePtr node, virDomainDiskDef *def,
                             GError **error)
 {
-    static const char *const attrs[] = { "dev", "bus", NULL };
     int bus = 0;
 
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0 ||
-        virXMLPropEnum(node, "bus", virDomainDiskBusTypeFromString,
+    if (virXMLPropEnum(node, "bus", virDomainDiskBusTypeFromString,
                        VIR_XML_PROP_REQUIRED, &bus, error) < 0)
         return -1;
     def->bus = bus;
@@ -657,10 +735,6 @@ virDomainDiskTargetParseXML(xmlNodePtr node, virDomainDiskDef *def,
 static virDomainDiskDef *
 virDomainDiskDefParseXML(xmlNodePtr node, GError **error)
 {
-    static const char *const attrs[] = { "type", "device", NULL };
-    static const char *const children[] = {
-        "driver", "source", "target", "readonly", "address", "alias", NULL
-    };
     static const char *const singles[] = {
         "driver", "source", "target", "readonly", NULL
     };
@@ -669,8 +743,7 @@ virDomainDiskDefParseXML(xmlNodePtr node, GError **error)
     xmlNodePtr child;
 
     def->format = -1;
-    if (virXMLCheckNode(node, attrs, children, error) < 0 ||
-        virDomainCheckSingletons(node, singles, error) < 0 ||
+    if (virDomainCheckSingletons(node, singles, error) < 0 ||
         virXMLPropEnum(node, "type", virDomainDiskTypeTypeFromString,
                        VIR_XML_PROP_REQUIRED, &type, error) < 0 ||
         virXMLPropEnum(node, "device", virDomainDiskDeviceTypeFromString,
@@ -692,11 +765,8 @@ virDomainDiskDefParseXML(xmlNodePtr node, GError **error)
     }
     if (virDomainDiskTargetParseXML(child, def, error) < 0)
         return NULL;
-    if ((child = virXMLNodeGetChild(node, "readonly"))) {
-        if (virXMLCheckNode(child, NULL, NULL, error) < 0)
-            return NULL;
+    if (virXMLNodeGetChild(node, "readonly"))
         def->readonly = true;
-    }
     if (virDomainDeviceInfoParseXML(node, &def->info, error) < 0)
         return NULL;
     return g_steal_pointer(&def);
@@ -705,33 +775,47 @@ virDomainDiskDefParseXML(xmlNodePtr node, GError **error)
 static void
 virDomainDiskDefFormat(virBuffer *buf, const virDomainDiskDef *def)
 {
+    g_auto(virBuffer) attrBuf = VIR_BUFFER_INITIALIZER;
     g_auto(virBuffer) childBuf = VIR_BUFFER_INIT_CHILD(buf);
     g_auto(virBuffer) drvBuf = VIR_BUFFER_INITIALIZER;
+    g_auto(virBuffer) srcBuf = VIR_BUFFER_INITIALIZER;
+    g_auto(virBuffer) srcChildBuf = VIR_BUFFER_INIT_CHILD(&childBuf);
+    g_auto(virBuffer) tgtBuf = VIR_BUFFER_INITIALIZER;
+    xmlNodePtr src = def->info.src;
+    xmlNodePtr source = virXMLNodeGetChild(src, "source");
 
-    virBufferAsprintf(buf, "<disk type='%s' device='%s'>\n",
+    virBufferAsprintf(&attrBuf, " type='%s' device='%s'",
                       virDomainDiskTypeTypeToString(def->type),
                       virDomainDiskDeviceTypeToString(def->device));
+    virXMLShapeFormatOpaqueAttrs(&attrBuf, src, &virDomainDiskShape);
 
     virBufferEscapeString(&drvBuf, " name='%s'", def->driverName);
     if (def->format >= 0)
         virBufferAsprintf(&drvBuf, " type='%s'",
                           virDomainDiskFormatTypeToString(def->format));
+    virXMLShapeFormatOpaqueAttrs(&drvBuf, virXMLNodeGetChild(src, "driver"),
+                                 &virDomainDiskDriverShape);
     virXMLFormatElement(&childBuf, "driver", &drvBuf, NULL);
-    if (def->src) {
-        if (def->type == VIR_DOMAIN_DISK_TYPE_FILE)
-            virBufferEscapeString(&childBuf, "<source file='%s'/>\n", def->src);
-        else
-            virBufferEscapeString(&childBuf, "<source dev='%s'/>\n", def->src);
-    }
-    virBufferEscapeString(&childBuf, "<target dev='%s'", def->dst);
-    virBufferAsprintf(&childBuf, " bus='%s'/>\n",
-                      virDomainDiskBusTypeToString(def->bus));
+
+    if (def->src)
+        virBufferEscapeString(&srcBuf,
+                              def->type == VIR_DOMAIN_DISK_TYPE_FILE ?
+                              " file='%s'" : " dev='%s'", def->src);
+    virXMLShapeFormatOpaqueAttrs(&srcBuf, source, &virDomainDiskSourceShape);
+    virXMLShapeFormatOpaqueChildren(&srcChildBuf, source, &virDomainDiskSourceShape);
+    virXMLFormatElement(&childBuf, "source", &srcBuf, &srcChildBuf);
+
+    virBufferEscapeString(&tgtBuf, " dev='%s'", def->dst);
+    virBufferAsprintf(&tgtBuf, " bus='%s'", virDomainDiskBusTypeToString(def->bus));
+    virXMLShapeFormatOpaqueAttrs(&tgtBuf, virXMLNodeGetChild(src, "target"),
+                                 &virDomainDiskTargetShape);
+    virXMLFormatElement(&childBuf, "target", &tgtBuf, NULL);
     if (def->readonly)
         virBufferAddLit(&childBuf, "<readonly/>\n");
+    virXMLShapeFormatOpaqueChildren(&childBuf, src, &virDomainDiskShape);
     virDomainDeviceInfoFormat(&childBuf, &def->info);
 
-    virBufferAddBuffer(buf, &childBuf);
-    virBufferAddLit(buf, "</disk>\n");
+    virXMLFormatElement(buf, "disk", &attrBuf, &childBuf);
 }
 
 /* ---- network interfaces ------------------------------------------------ */
@@ -748,15 +832,45 @@ virDomainNetDefFree(virDomainNetDef *def)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainNetDef, virDomainNetDefFree);
 
+static const char *const virDomainNetAttrs[] = { "type", NULL };
+static const char *const virDomainNetMacAttrs[] = { "address", NULL };
+static const char *const virDomainNetSourceAttrs[] = { "network", "bridge", NULL };
+static const char *const virDomainNetModelAttrs[] = { "type", NULL };
+static const virXMLShape virDomainNetMacShape = { "mac", virDomainNetMacAttrs, NULL, false };
+static const virXMLShape virDomainNetSourceShape = { "source", virDomainNetSourceAttrs, NULL, false };
+static const virXMLShape virDomainNetModelShape = { "model", virDomainNetModelAttrs, NULL, false };
+static const virXMLShape *const virDomainNetChildren[] = {
+    &virDomainNetMacShape, &virDomainNetSourceShape, &virDomainNetModelShape,
+    VIR_DOMAIN_INFO_SHAPES, NULL
+};
+static const virXMLShape virDomainNetShape = {
+    "interface", virDomainNetAttrs, virDomainNetChildren, false
+};
+
+/* An interface the model translates: user, network or bridge, virtio or
+ * e1000e. Any other (hostdev, direct, vhostuser, ...) stays opaque. */
+static bool
+virDomainNetIsModeled(xmlNodePtr node)
+{
+    static const char *const types[] = { "user", "network", "bridge", NULL };
+    static const char *const models[] = { "virtio", "e1000e", NULL };
+    xmlNodePtr model = virXMLNodeGetChild(node, "model");
+    xmlNodePtr source = virXMLNodeGetChild(node, "source");
+    g_autofree char *type = virXMLPropString(node, "type");
+
+    if (!type || !virDomainStrInList(types, type) ||
+        (model && !virDomainPropIsOneOf(model, "type", models)))
+        return false;
+    /* <source> of a user interface (a passt backend, ...) */
+    return !(g_str_equal(type, "user") && source);
+}
+
 static int
 virDomainNetMacParseXML(xmlNodePtr node, virDomainNetDef *def, GError **error)
 {
-    static const char *const attrs[] = { "address", NULL };
     unsigned int octet[6];
     char tail;
 
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0)
-        return -1;
     if (!(def->mac = virXMLPropString(node, "address")))
         return virReportError(error, VIR_ERR_XML_ERROR,
                               _("Missing required attribute '%1$s' in element '%2$s'"),
@@ -779,16 +893,9 @@ static int
 virDomainNetSourceParseXML(xmlNodePtr node, virDomainNetDef *def,
                            GError **error)
 {
-    static const char *const networkAttrs[] = { "network", NULL };
-    static const char *const bridgeAttrs[] = { "bridge", NULL };
     bool isNetwork = def->type == VIR_DOMAIN_NET_TYPE_NETWORK;
 
-    if (def->type == VIR_DOMAIN_NET_TYPE_USER)
-        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                              _("element <source> of <interface type='user'> is not supported by libvirt-viommu; remove it"));
-    if (virXMLCheckNode(node, isNetwork ? networkAttrs : bridgeAttrs, NULL,
-                        error) < 0)
-        return -1;
+    (void)error;
     def->source = virXMLPropString(node, isNetwork ? "network" : "bridge");
     return 0;
 }
@@ -796,10 +903,7 @@ virDomainNetSourceParseXML(xmlNodePtr node, virDomainNetDef *def,
 static int
 virDomainNetModelParseXML(xmlNodePtr node, virDomainNetDef *def, GError **error)
 {
-    static const char *const attrs[] = { "type", NULL };
-
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0 ||
-        virXMLPropEnum(node, "type", virDomainNetModelTypeFromString,
+    if (virXMLPropEnum(node, "type", virDomainNetModelTypeFromString,
                        VIR_XML_PROP_REQUIRED, &def->model, error) < 0)
         return -1;
     return 0;
@@ -808,18 +912,13 @@ virDomainNetModelParseXML(xmlNodePtr node, virDomainNetDef *def, GError **error)
 static virDomainNetDef *
 virDomainNetDefParseXML(xmlNodePtr node, GError **error)
 {
-    static const char *const attrs[] = { "type", NULL };
-    static const char *const children[] = {
-        "mac", "source", "model", "address", "alias", "acpi", NULL
-    };
     static const char *const singles[] = { "mac", "source", "model", NULL };
     g_autoptr(virDomainNetDef) def = g_new0(virDomainNetDef, 1);
     int type = 0;
     xmlNodePtr child;
 
     def->model = -1;
-    if (virXMLCheckNode(node, attrs, children, error) < 0 ||
-        virDomainCheckSingletons(node, singles, error) < 0 ||
+    if (virDomainCheckSingletons(node, singles, error) < 0 ||
         virXMLPropEnum(node, "type", virDomainNetTypeFromString,
                        VIR_XML_PROP_REQUIRED, &type, error) < 0)
         return NULL;
@@ -851,18 +950,31 @@ virDomainNetDefFormat(virBuffer *buf, const virDomainNetDef *def)
 {
     g_auto(virBuffer) attrBuf = VIR_BUFFER_INITIALIZER;
     g_auto(virBuffer) childBuf = VIR_BUFFER_INIT_CHILD(buf);
+    g_auto(virBuffer) macBuf = VIR_BUFFER_INITIALIZER;
+    g_auto(virBuffer) srcBuf = VIR_BUFFER_INITIALIZER;
+    g_auto(virBuffer) modelBuf = VIR_BUFFER_INITIALIZER;
+    xmlNodePtr src = def->info.src;
 
     virBufferAsprintf(&attrBuf, " type='%s'", virDomainNetTypeToString(def->type));
-    virBufferEscapeString(&childBuf, "<mac address='%s'/>\n", def->mac);
-    if (def->source) {
-        if (def->type == VIR_DOMAIN_NET_TYPE_NETWORK)
-            virBufferEscapeString(&childBuf, "<source network='%s'/>\n", def->source);
-        else
-            virBufferEscapeString(&childBuf, "<source bridge='%s'/>\n", def->source);
-    }
+    virXMLShapeFormatOpaqueAttrs(&attrBuf, src, &virDomainNetShape);
+    virBufferEscapeString(&macBuf, " address='%s'", def->mac);
+    virXMLShapeFormatOpaqueAttrs(&macBuf, virXMLNodeGetChild(src, "mac"),
+                                 &virDomainNetMacShape);
+    virXMLFormatElement(&childBuf, "mac", &macBuf, NULL);
+    if (def->source)
+        virBufferEscapeString(&srcBuf,
+                              def->type == VIR_DOMAIN_NET_TYPE_NETWORK ?
+                              " network='%s'" : " bridge='%s'", def->source);
+    virXMLShapeFormatOpaqueAttrs(&srcBuf, virXMLNodeGetChild(src, "source"),
+                                 &virDomainNetSourceShape);
+    virXMLFormatElement(&childBuf, "source", &srcBuf, NULL);
     if (def->model >= 0)
-        virBufferAsprintf(&childBuf, "<model type='%s'/>\n",
+        virBufferAsprintf(&modelBuf, " type='%s'",
                           virDomainNetModelTypeToString(def->model));
+    virXMLShapeFormatOpaqueAttrs(&modelBuf, virXMLNodeGetChild(src, "model"),
+                                 &virDomainNetModelShape);
+    virXMLFormatElement(&childBuf, "model", &modelBuf, NULL);
+    virXMLShapeFormatOpaqueChildren(&childBuf, src, &virDomainNetShape);
     virDomainDeviceInfoFormat(&childBuf, &def->info);
     virXMLFormatElementEmpty(buf, "interface", &attrBuf, &childBuf);
 }
@@ -882,18 +994,50 @@ virDomainChrDefFree(virDomainChrDef *def)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainChrDef, virDomainChrDefFree);
 
+static const char *const virDomainChrAttrs[] = { "type", NULL };
+static const char *const virDomainChrSourceAttrs[] = { "path", NULL };
+static const char *const virDomainChrTargetAttrs[] = { "type", "port", NULL };
+static const char *const virDomainChrTargetModelAttrs[] = { "name", NULL };
+static const virXMLShape virDomainChrSourceShape = { "source", virDomainChrSourceAttrs, NULL, false };
+static const virXMLShape virDomainChrTargetModelShape = {
+    "model", virDomainChrTargetModelAttrs, NULL, false
+};
+static const virXMLShape *const virDomainChrTargetChildren[] = {
+    &virDomainChrTargetModelShape, NULL
+};
+static const virXMLShape virDomainChrTargetShape = {
+    "target", virDomainChrTargetAttrs, virDomainChrTargetChildren, false
+};
+static const virXMLShape *const virDomainChrChildren[] = {
+    &virDomainChrSourceShape, &virDomainChrTargetShape, VIR_DOMAIN_INFO_SHAPES, NULL
+};
+static const virXMLShape virDomainChrShape = {
+    "chr", virDomainChrAttrs, virDomainChrChildren, false
+};
+
+/* A serial or console the model translates: pty or file, with a target
+ * type and model it knows. Any other stays opaque. */
+static bool
+virDomainChrIsModeled(xmlNodePtr node, virDomainChrDeviceType deviceType)
+{
+    static const char *const types[] = { "pty", "file", NULL };
+    bool serial = deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL;
+    xmlNodePtr target = virXMLNodeGetChild(node, "target");
+    g_autofree char *type = virXMLPropString(node, "type");
+
+    return type && virDomainStrInList(types, type) &&
+           virDomainPropIsOneOf(target, "type",
+                                serial ? virDomainSerialTargetTypes :
+                                         virDomainConsoleTargetTypes) &&
+           virDomainPropIsOneOf(virXMLNodeGetChild(target, "model"), "name",
+                                virDomainChrTargetModels);
+}
+
 static int
 virDomainChrSourceParseXML(xmlNodePtr node, virDomainChrDef *def,
                            GError **error)
 {
-    static const char *const attrs[] = { "path", NULL };
-
-    if (def->type != VIR_DOMAIN_CHR_TYPE_FILE)
-        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                              _("element <source> of <%1$s type='pty'> is not supported by libvirt-viommu; remove it"),
-                              (const char *)node->parent->name);
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0)
-        return -1;
+    (void)error;
     def->path = virXMLPropString(node, "path");
     return 0;
 }
@@ -902,26 +1046,18 @@ static int
 virDomainChrTargetParseXML(xmlNodePtr node, virDomainChrDef *def,
                            GError **error)
 {
-    static const char *const attrs[] = { "type", "port", NULL };
     static const char *const children[] = { "model", NULL };
-    static const char *const modelAttrs[] = { "name", NULL };
-    bool serial = def->deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL;
     xmlNodePtr model;
 
-    if (virXMLCheckNode(node, attrs, serial ? children : NULL, error) < 0 ||
-        virDomainCheckSingletons(node, children, error) < 0 ||
-        virDomainPropStringInList(node, "type",
-                                  serial ? virDomainSerialTargetTypes :
-                                           virDomainConsoleTargetTypes,
-                                  VIR_XML_PROP_NONE, &def->targetType, error) < 0 ||
+    if (virDomainCheckSingletons(node, children, error) < 0 ||
+        virDomainPropString(node, "type", VIR_XML_PROP_NONE,
+                            &def->targetType, error) < 0 ||
         virDomainPropOptInt(node, "port", 10, &def->targetPort, error) < 0)
         return -1;
     if (!(model = virXMLNodeGetChild(node, "model")))
         return 0;
-    if (virXMLCheckNode(model, modelAttrs, NULL, error) < 0 ||
-        virDomainPropStringInList(model, "name", virDomainChrTargetModels,
-                                  VIR_XML_PROP_REQUIRED, &def->targetModel,
-                                  error) < 0)
+    if (virDomainPropString(model, "name", VIR_XML_PROP_REQUIRED,
+                            &def->targetModel, error) < 0)
         return -1;
     return 0;
 }
@@ -930,10 +1066,6 @@ static virDomainChrDef *
 virDomainChrDefParseXML(xmlNodePtr node, virDomainChrDeviceType deviceType,
                         GError **error)
 {
-    static const char *const attrs[] = { "type", NULL };
-    static const char *const children[] = {
-        "source", "target", "address", "alias", NULL
-    };
     static const char *const singles[] = { "source", "target", NULL };
     g_autoptr(virDomainChrDef) def = g_new0(virDomainChrDef, 1);
     int type = 0;
@@ -941,8 +1073,7 @@ virDomainChrDefParseXML(xmlNodePtr node, virDomainChrDeviceType deviceType,
 
     def->deviceType = deviceType;
     def->targetPort = -1;
-    if (virXMLCheckNode(node, attrs, children, error) < 0 ||
-        virDomainCheckSingletons(node, singles, error) < 0 ||
+    if (virDomainCheckSingletons(node, singles, error) < 0 ||
         virXMLPropEnum(node, "type", virDomainChrTypeFromString,
                        VIR_XML_PROP_REQUIRED, &type, error) < 0)
         return NULL;
@@ -972,18 +1103,34 @@ virDomainChrDefFormat(virBuffer *buf, const virDomainChrDef *def)
                        "serial" : "console";
     g_auto(virBuffer) attrBuf = VIR_BUFFER_INITIALIZER;
     g_auto(virBuffer) childBuf = VIR_BUFFER_INIT_CHILD(buf);
+    g_auto(virBuffer) srcBuf = VIR_BUFFER_INITIALIZER;
+    g_auto(virBuffer) srcChildBuf = VIR_BUFFER_INIT_CHILD(&childBuf);
     g_auto(virBuffer) targetAttrBuf = VIR_BUFFER_INITIALIZER;
     g_auto(virBuffer) targetChildBuf = VIR_BUFFER_INIT_CHILD(&childBuf);
+    g_auto(virBuffer) modelBuf = VIR_BUFFER_INITIALIZER;
+    xmlNodePtr src = def->info.src;
+    xmlNodePtr source = virXMLNodeGetChild(src, "source");
+    xmlNodePtr target = virXMLNodeGetChild(src, "target");
 
     virBufferAsprintf(&attrBuf, " type='%s'", virDomainChrTypeToString(def->type));
-    virBufferEscapeString(&childBuf, "<source path='%s'/>\n", def->path);
+    virXMLShapeFormatOpaqueAttrs(&attrBuf, src, &virDomainChrShape);
+    virBufferEscapeString(&srcBuf, " path='%s'", def->path);
+    virXMLShapeFormatOpaqueAttrs(&srcBuf, source, &virDomainChrSourceShape);
+    virXMLShapeFormatOpaqueChildren(&srcChildBuf, source, &virDomainChrSourceShape);
+    virXMLFormatElement(&childBuf, "source", &srcBuf, &srcChildBuf);
 
     virBufferEscapeString(&targetAttrBuf, " type='%s'", def->targetType);
     if (def->targetPort >= 0)
         virBufferAsprintf(&targetAttrBuf, " port='%d'", def->targetPort);
-    virBufferEscapeString(&targetChildBuf, "<model name='%s'/>\n", def->targetModel);
+    virXMLShapeFormatOpaqueAttrs(&targetAttrBuf, target, &virDomainChrTargetShape);
+    virBufferEscapeString(&modelBuf, " name='%s'", def->targetModel);
+    virXMLShapeFormatOpaqueAttrs(&modelBuf, virXMLNodeGetChild(target, "model"),
+                                 &virDomainChrTargetModelShape);
+    virXMLFormatElement(&targetChildBuf, "model", &modelBuf, NULL);
+    virXMLShapeFormatOpaqueChildren(&targetChildBuf, target, &virDomainChrTargetShape);
     virXMLFormatElement(&childBuf, "target", &targetAttrBuf, &targetChildBuf);
 
+    virXMLShapeFormatOpaqueChildren(&childBuf, src, &virDomainChrShape);
     virDomainDeviceInfoFormat(&childBuf, &def->info);
     virXMLFormatElement(buf, name, &attrBuf, &childBuf);
 }
@@ -1000,16 +1147,29 @@ virDomainMemballoonDefFree(virDomainMemballoonDef *def)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainMemballoonDef, virDomainMemballoonDefFree);
 
+static const char *const virDomainMemballoonAttrs[] = { "model", NULL };
+static const virXMLShape *const virDomainMemballoonChildren[] = {
+    VIR_DOMAIN_INFO_SHAPES, NULL
+};
+static const virXMLShape virDomainMemballoonShape = {
+    "memballoon", virDomainMemballoonAttrs, virDomainMemballoonChildren, false
+};
+
+static bool
+virDomainMemballoonIsModeled(xmlNodePtr node)
+{
+    static const char *const models[] = { "virtio", "none", NULL };
+
+    return virDomainPropIsOneOf(node, "model", models);
+}
+
 static virDomainMemballoonDef *
 virDomainMemballoonDefParseXML(xmlNodePtr node, GError **error)
 {
-    static const char *const attrs[] = { "model", NULL };
-    static const char *const children[] = { "address", "alias", NULL };
     g_autoptr(virDomainMemballoonDef) def = g_new0(virDomainMemballoonDef, 1);
     int model = 0;
 
-    if (virXMLCheckNode(node, attrs, children, error) < 0 ||
-        virXMLPropEnum(node, "model", virDomainMemballoonModelTypeFromString,
+    if (virXMLPropEnum(node, "model", virDomainMemballoonModelTypeFromString,
                        VIR_XML_PROP_REQUIRED, &model, error) < 0)
         return NULL;
     def->model = model;
@@ -1026,6 +1186,8 @@ virDomainMemballoonDefFormat(virBuffer *buf, const virDomainMemballoonDef *def)
 
     virBufferAsprintf(&attrBuf, " model='%s'",
                       virDomainMemballoonModelTypeToString(def->model));
+    virXMLShapeFormatOpaqueAttrs(&attrBuf, def->info.src, &virDomainMemballoonShape);
+    virXMLShapeFormatOpaqueChildren(&childBuf, def->info.src, &virDomainMemballoonShape);
     virDomainDeviceInfoFormat(&childBuf, &def->info);
     virXMLFormatElement(buf, "memballoon", &attrBuf, &childBuf);
 }
@@ -1060,6 +1222,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainTimerDef, virDomainTimerDefFree);
         g_free(list); \
     } while (0)
 
+static void virDomainOtherDeviceDefFree(virDomainOtherDeviceDef *dev);
+
 static void
 virDomainDefFreeDevices(virDomainDef *def)
 {
@@ -1073,6 +1237,7 @@ virDomainDefFreeDevices(virDomainDef *def)
     VIR_DOMAIN_FREE_LIST(def->hostdevs, def->nhostdevs, virDomainHostdevDefFree);
     VIR_DOMAIN_FREE_LIST(def->iommus, def->niommus, virDomainIOMMUDefFree);
     virDomainMemballoonDefFree(def->memballoon);
+    VIR_DOMAIN_FREE_LIST(def->others, def->nothers, virDomainOtherDeviceDefFree);
 }
 
 void
@@ -1099,6 +1264,8 @@ virDomainDefFree(virDomainDef *def)
     VIR_DOMAIN_FREE_LIST(def->timers, def->ntimers, virDomainTimerDefFree);
     virDomainDefFreeDevices(def);
     g_free(def->iommufdFdgroup);
+    if (def->doc)
+        xmlFreeDoc(def->doc);
     g_free(def);
 }
 
@@ -1127,12 +1294,30 @@ static const virDomainMemoryUnit virDomainMemoryUnits[] = {
     { "E", 1ULL << 60 }, { "EiB", 1ULL << 60 }, { "EB", 1000000000000000000ULL },
 };
 
+static const char *const virDomainMemoryAttrs[] = { "unit", NULL };
+static const char *const virDomainVcpuAttrs[] = { "placement", NULL };
+static const virXMLShape virDomainMemoryShape = { "memory", virDomainMemoryAttrs, NULL, false };
+static const virXMLShape virDomainCurrentMemoryShape = {
+    "currentMemory", virDomainMemoryAttrs, NULL, false
+};
+static const virXMLShape virDomainVcpuShape = { "vcpu", virDomainVcpuAttrs, NULL, false };
+
+/* <memory unit='KiB'>N</memory>, with what else the user wrote on it */
+static void
+virDomainMemoryFormat(virBuffer *buf, const virDomainDef *def,
+                      const char *name, unsigned long long kib)
+{
+    virBufferAsprintf(buf, "<%s unit='KiB'", name);
+    virXMLShapeFormatOpaqueAttrs(buf, virXMLNodeGetChild(def->src, name),
+                                 &virDomainMemoryShape);
+    virBufferAsprintf(buf, ">%llu</%s>\n", kib, name);
+}
+
 /* <memory unit='...'>N</memory> -> KiB, rounding bytes up like libvirt */
 static int
 virDomainMemoryParseXML(xmlNodePtr node, unsigned long long *kib,
                         GError **error)
 {
-    static const char *const attrs[] = { "unit", NULL };
     const char *name = (const char *)node->name;
     g_autofree char *unit = virXMLPropString(node, "unit");
     g_autofree char *text = NULL;
@@ -1140,8 +1325,6 @@ virDomainMemoryParseXML(xmlNodePtr node, unsigned long long *kib,
     guint64 value;
     size_t i;
 
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0)
-        return -1;
     for (i = 0; i < G_N_ELEMENTS(virDomainMemoryUnits) && !scale; i++) {
         if (g_str_equal(unit ? unit : "KiB", virDomainMemoryUnits[i].unit))
             scale = virDomainMemoryUnits[i].bytes;
@@ -1167,14 +1350,11 @@ virDomainMemoryParseXML(xmlNodePtr node, unsigned long long *kib,
 static int
 virDomainVcpuParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    static const char *const attrs[] = { "placement", NULL };
     g_autofree char *text = NULL;
     guint64 value;
 
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0 ||
-        virDomainPropStringInList(node, "placement", virDomainVcpuPlacements,
-                                  VIR_XML_PROP_NONE, &def->vcpuPlacement,
-                                  error) < 0)
+    if (virDomainPropString(node, "placement", VIR_XML_PROP_NONE,
+                            &def->vcpuPlacement, error) < 0)
         return -1;
     text = virDomainNodeText(node);
     if (!g_ascii_string_to_unsigned(text, 10, 1, G_MAXUINT, &value, NULL))
@@ -1209,16 +1389,12 @@ virDomainIdentityParseXML(xmlNodePtr root, virDomainDef *def, GError **error)
                                   def->uuid);
     }
     if ((node = virXMLNodeGetChild(root, "title"))) {
-        if (virXMLCheckNode(node, NULL, NULL, error) < 0)
-            return -1;
         def->title = virXMLNodeContentString(node);
         if (strchr(def->title, '\n'))
             return virReportError(error, VIR_ERR_XML_ERROR, "%s",
                                   _("Domain title can't contain newlines"));
     }
     if ((node = virXMLNodeGetChild(root, "description"))) {
-        if (virXMLCheckNode(node, NULL, NULL, error) < 0)
-            return -1;
         def->description = virXMLNodeContentString(node);
     }
     return 0;
@@ -1339,14 +1515,26 @@ virDomainMetadataFormat(virBuffer *buf, const char *metadata)
 
 /* ---- <os> ------------------------------------------------------------------ */
 
+static const char *const virDomainOsAttrs[] = { "firmware", NULL };
+static const char *const virDomainOsTypeAttrs[] = { "arch", "machine", NULL };
+static const char *const virDomainOsLoaderAttrs[] = { "readonly", "type", NULL };
+static const char *const virDomainOsBootAttrs[] = { "dev", NULL };
+static const virXMLShape virDomainOsTypeShape = { "type", virDomainOsTypeAttrs, NULL, false };
+static const virXMLShape virDomainOsLoaderShape = { "loader", virDomainOsLoaderAttrs, NULL, false };
+static const virXMLShape virDomainOsNvramShape = { "nvram", NULL, NULL, true };
+static const virXMLShape virDomainOsBootShape = { "boot", virDomainOsBootAttrs, NULL, false };
+static const virXMLShape *const virDomainOsChildren[] = {
+    &virDomainOsTypeShape, &virDomainOsLoaderShape, &virDomainOsNvramShape,
+    &virDomainOsBootShape, NULL
+};
+static const virXMLShape virDomainOsShape = {
+    "os", virDomainOsAttrs, virDomainOsChildren, false
+};
+
 static int
 virDomainOsTypeParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    static const char *const attrs[] = { "arch", "machine", NULL };
-
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0 ||
-        virDomainPropStringInList(node, "arch", virDomainOsArches,
-                                  VIR_XML_PROP_NONE, &def->arch, error) < 0)
+    if (virDomainPropString(node, "arch", VIR_XML_PROP_NONE, &def->arch, error) < 0)
         return -1;
     def->machine = virXMLPropString(node, "machine");
     def->osType = virDomainNodeText(node);
@@ -1360,13 +1548,10 @@ virDomainOsTypeParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 static int
 virDomainOsLoaderParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    static const char *const attrs[] = { "readonly", "type", NULL };
-
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0 ||
-        virXMLPropTristateBool(node, "readonly", VIR_XML_PROP_NONE,
+    if (virXMLPropTristateBool(node, "readonly", VIR_XML_PROP_NONE,
                                &def->loaderReadonly, error) < 0 ||
-        virDomainPropStringInList(node, "type", virDomainLoaderTypes,
-                                  VIR_XML_PROP_NONE, &def->loaderType, error) < 0)
+        virDomainPropString(node, "type", VIR_XML_PROP_NONE, &def->loaderType,
+                            error) < 0)
         return -1;
     def->loader = virDomainNodeText(node);
     return 0;
@@ -1375,7 +1560,6 @@ virDomainOsLoaderParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 static int
 virDomainOsBootParseXML(xmlNodePtr os, virDomainDef *def, GError **error)
 {
-    static const char *const attrs[] = { "dev", NULL };
     g_autoptr(GPtrArray) devs = g_ptr_array_new_with_free_func(g_free);
     xmlNodePtr cur;
 
@@ -1384,9 +1568,7 @@ virDomainOsBootParseXML(xmlNodePtr os, virDomainDef *def, GError **error)
 
         if (cur->type != XML_ELEMENT_NODE || !xmlStrEqual(cur->name, BAD_CAST "boot"))
             continue;
-        if (virXMLCheckNode(cur, attrs, NULL, error) < 0 ||
-            virDomainPropStringInList(cur, "dev", virDomainBootDevs,
-                                      VIR_XML_PROP_REQUIRED, &dev, error) < 0)
+        if (virDomainPropString(cur, "dev", VIR_XML_PROP_REQUIRED, &dev, error) < 0)
             return -1;
         g_ptr_array_add(devs, dev);
     }
@@ -1401,8 +1583,6 @@ virDomainOsBootParseXML(xmlNodePtr os, virDomainDef *def, GError **error)
 static int
 virDomainOsParseXML(xmlNodePtr root, virDomainDef *def, GError **error)
 {
-    static const char *const attrs[] = { "firmware", NULL };
-    static const char *const children[] = { "type", "loader", "nvram", "boot", NULL };
     static const char *const singles[] = { "type", "loader", "nvram", NULL };
     xmlNodePtr node = virXMLNodeGetChild(root, "os");
     xmlNodePtr child;
@@ -1411,8 +1591,7 @@ virDomainOsParseXML(xmlNodePtr root, virDomainDef *def, GError **error)
     if (!node)
         return virReportError(error, VIR_ERR_XML_ERROR, "%s",
                               _("missing <os> element in <domain>: add <os><type>hvm</type></os>"));
-    if (virXMLCheckNode(node, attrs, children, error) < 0 ||
-        virDomainCheckSingletons(node, singles, error) < 0 ||
+    if (virDomainCheckSingletons(node, singles, error) < 0 ||
         virXMLPropEnum(node, "firmware", virDomainOsFirmwareTypeFromString,
                        VIR_XML_PROP_NONZERO, &firmware, error) < 0)
         return -1;
@@ -1425,9 +1604,9 @@ virDomainOsParseXML(xmlNodePtr root, virDomainDef *def, GError **error)
     if ((child = virXMLNodeGetChild(node, "loader")) &&
         virDomainOsLoaderParseXML(child, def, error) < 0)
         return -1;
-    if ((child = virXMLNodeGetChild(node, "nvram")) &&
-        virDomainParseTextElement(child, &def->nvram, error) < 0)
-        return -1;
+    /* the path, if any; the element is written back as the user wrote it */
+    if ((child = virXMLNodeGetChild(node, "nvram")))
+        def->nvram = virDomainNodeText(child);
     return virDomainOsBootParseXML(node, def, error);
 }
 
@@ -1436,15 +1615,19 @@ virDomainOsFormat(virBuffer *buf, const virDomainDef *def)
 {
     g_auto(virBuffer) attrBuf = VIR_BUFFER_INITIALIZER;
     g_auto(virBuffer) childBuf = VIR_BUFFER_INIT_CHILD(buf);
+    xmlNodePtr os = virXMLNodeGetChild(def->src, "os");
     size_t i;
 
     if (def->firmware != VIR_DOMAIN_OS_FIRMWARE_NONE)
         virBufferAsprintf(&attrBuf, " firmware='%s'",
                           virDomainOsFirmwareTypeToString(def->firmware));
+    virXMLShapeFormatOpaqueAttrs(&attrBuf, os, &virDomainOsShape);
 
     virBufferAddLit(&childBuf, "<type");
     virBufferEscapeString(&childBuf, " arch='%s'", def->arch);
     virBufferEscapeString(&childBuf, " machine='%s'", def->machine);
+    virXMLShapeFormatOpaqueAttrs(&childBuf, virXMLNodeGetChild(os, "type"),
+                                 &virDomainOsTypeShape);
     virBufferEscapeString(&childBuf, ">%s</type>\n", def->osType);
     if (def->loader) {
         virBufferAddLit(&childBuf, "<loader");
@@ -1452,61 +1635,79 @@ virDomainOsFormat(virBuffer *buf, const virDomainDef *def)
             virBufferAsprintf(&childBuf, " readonly='%s'",
                               virTristateBoolTypeToString(def->loaderReadonly));
         virBufferEscapeString(&childBuf, " type='%s'", def->loaderType);
+        virXMLShapeFormatOpaqueAttrs(&childBuf, virXMLNodeGetChild(os, "loader"),
+                                     &virDomainOsLoaderShape);
         if (*def->loader)
             virBufferEscapeString(&childBuf, ">%s</loader>\n", def->loader);
         else
             virBufferAddLit(&childBuf, "/>\n");
     }
-    virBufferEscapeString(&childBuf, "<nvram>%s</nvram>\n", def->nvram);
+    if (virXMLNodeGetChild(os, "nvram"))
+        virXMLFormatChildrenNamed(&childBuf, os, "nvram");
+    else
+        virBufferEscapeString(&childBuf, "<nvram>%s</nvram>\n", def->nvram);
     for (i = 0; def->bootDevs && def->bootDevs[i]; i++)
         virBufferAsprintf(&childBuf, "<boot dev='%s'/>\n", def->bootDevs[i]);
+    virXMLShapeFormatOpaqueChildren(&childBuf, os, &virDomainOsShape);
 
     virXMLFormatElement(buf, "os", &attrBuf, &childBuf);
 }
 
 /* ---- <features>, <cpu>, <clock>, lifecycle ---------------------------------- */
 
+static const char *const virDomainFeatureIOAPICAttrs[] = { "driver", NULL };
+static const char *const virDomainFeatureGICAttrs[] = { "version", NULL };
+static const virXMLShape virDomainFeatureAcpiShape = { "acpi", NULL, NULL, false };
+static const virXMLShape virDomainFeatureApicShape = { "apic", NULL, NULL, false };
+static const virXMLShape virDomainFeatureIOAPICShape = {
+    "ioapic", virDomainFeatureIOAPICAttrs, NULL, false
+};
+static const virXMLShape virDomainFeatureGICShape = {
+    "gic", virDomainFeatureGICAttrs, NULL, false
+};
+static const virXMLShape *const virDomainFeaturesChildren[] = {
+    &virDomainFeatureAcpiShape, &virDomainFeatureApicShape,
+    &virDomainFeatureIOAPICShape, &virDomainFeatureGICShape, NULL
+};
+static const virXMLShape virDomainFeaturesShape = {
+    "features", NULL, virDomainFeaturesChildren, false
+};
+
+static int
+virDomainFeatureGICParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
+{
+    g_autofree char *version = virXMLPropString(node, "version");
+
+    def->hasGic = true;
+    if (!version)
+        return 0;
+    if (g_str_equal(version, "host")) {
+        def->gicHost = true;
+        return 0;
+    }
+    return virXMLPropUInt(node, "version", 10, VIR_XML_PROP_NONE,
+                          &def->gicVersion, error) < 0 ? -1 : 0;
+}
+
 static int
 virDomainFeaturesParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    static const char *const children[] = { "acpi", "apic", "ioapic", "gic", NULL };
-    static const char *const ioapicAttrs[] = { "driver", NULL };
-    static const char *const gicAttrs[] = { "version", NULL };
     xmlNodePtr child;
     int ioapic = 0;
 
-    if (virXMLCheckNode(node, NULL, children, error) < 0 ||
-        virDomainCheckSingletons(node, children, error) < 0)
-        return -1;
     def->hasFeatures = true;
-    if ((child = virXMLNodeGetChild(node, "acpi"))) {
-        if (virXMLCheckNode(child, NULL, NULL, error) < 0)
-            return -1;
-        def->featAcpi = true;
-    }
-    if ((child = virXMLNodeGetChild(node, "apic"))) {
-        if (virXMLCheckNode(child, NULL, NULL, error) < 0)
-            return -1;
-        def->featApic = true;
-    }
+    def->featAcpi = virXMLNodeGetChild(node, "acpi") != NULL;
+    def->featApic = virXMLNodeGetChild(node, "apic") != NULL;
     if ((child = virXMLNodeGetChild(node, "ioapic"))) {
-        if (virXMLCheckNode(child, ioapicAttrs, NULL, error) < 0 ||
-            virXMLPropEnum(child, "driver", virDomainIOAPICTypeFromString,
+        if (virXMLPropEnum(child, "driver", virDomainIOAPICTypeFromString,
                            VIR_XML_PROP_REQUIRED | VIR_XML_PROP_NONZERO,
                            &ioapic, error) < 0)
             return -1;
         def->ioapic = ioapic;
     }
-    if ((child = virXMLNodeGetChild(node, "gic"))) {
-        if (virXMLCheckNode(child, gicAttrs, NULL, error) < 0 ||
-            virXMLPropUInt(child, "version", 10, VIR_XML_PROP_REQUIRED,
-                           &def->gicVersion, error) < 0)
-            return -1;
-        if (def->gicVersion != 2 && def->gicVersion != 3)
-            return virReportError(error, VIR_ERR_XML_ERROR,
-                                  _("Invalid value for attribute '%1$s' in element '%2$s': '%3$u'; use 2 or 3"),
-                                  "version", "gic", def->gicVersion);
-    }
+    if ((child = virXMLNodeGetChild(node, "gic")) &&
+        virDomainFeatureGICParseXML(child, def, error) < 0)
+        return -1;
     return 0;
 }
 
@@ -1514,36 +1715,52 @@ static void
 virDomainFeaturesFormat(virBuffer *buf, const virDomainDef *def)
 {
     g_auto(virBuffer) childBuf = VIR_BUFFER_INIT_CHILD(buf);
+    xmlNodePtr features = virXMLNodeGetChild(def->src, "features");
 
     if (!def->hasFeatures)
         return;
-    /* libvirt's order: acpi, apic, ..., gic, ..., ioapic */
+    /* libvirt's order: acpi, apic, ..., gic, ..., ioapic; the features the
+     * model does not hold come after those it holds */
     if (def->featAcpi)
-        virBufferAddLit(&childBuf, "<acpi/>\n");
+        virDomainFormatChildOrEmpty(&childBuf, features, "acpi");
     if (def->featApic)
-        virBufferAddLit(&childBuf, "<apic/>\n");
-    if (def->gicVersion)
-        virBufferAsprintf(&childBuf, "<gic version='%u'/>\n", def->gicVersion);
+        virDomainFormatChildOrEmpty(&childBuf, features, "apic");
+    if (def->hasGic) {
+        virBufferAddLit(&childBuf, "<gic");
+        if (def->gicHost)
+            virBufferAddLit(&childBuf, " version='host'");
+        else if (def->gicVersion)
+            virBufferAsprintf(&childBuf, " version='%u'", def->gicVersion);
+        virXMLShapeFormatOpaqueAttrs(&childBuf, virXMLNodeGetChild(features, "gic"),
+                                     &virDomainFeatureGICShape);
+        virBufferAddLit(&childBuf, "/>\n");
+    }
     if (def->ioapic != VIR_DOMAIN_IOAPIC_DEFAULT)
         virBufferAsprintf(&childBuf, "<ioapic driver='%s'/>\n",
                           virDomainIOAPICTypeToString(def->ioapic));
+    virXMLShapeFormatOpaqueChildren(&childBuf, features, &virDomainFeaturesShape);
     virXMLFormatElementEmpty(buf, "features", NULL, &childBuf);
 }
+
+static const char *const virDomainCPUAttrs[] = { "mode", "check", "migratable", NULL };
+static const virXMLShape virDomainCPUModelShape = { "model", NULL, NULL, false };
+static const virXMLShape *const virDomainCPUChildren[] = { &virDomainCPUModelShape, NULL };
+static const virXMLShape virDomainCPUShape = {
+    "cpu", virDomainCPUAttrs, virDomainCPUChildren, false
+};
 
 static int
 virDomainCPUParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    static const char *const attrs[] = { "mode", "check", "migratable", NULL };
     static const char *const children[] = { "model", NULL };
     xmlNodePtr model;
     int mode = VIR_DOMAIN_CPU_MODE_CUSTOM;
 
-    if (virXMLCheckNode(node, attrs, children, error) < 0 ||
-        virDomainCheckSingletons(node, children, error) < 0 ||
+    if (virDomainCheckSingletons(node, children, error) < 0 ||
         virXMLPropEnum(node, "mode", virCPUModeTypeFromString,
                        VIR_XML_PROP_NONE, &mode, error) < 0 ||
-        virDomainPropStringInList(node, "check", virDomainCPUChecks,
-                                  VIR_XML_PROP_NONE, &def->cpuCheck, error) < 0 ||
+        virDomainPropString(node, "check", VIR_XML_PROP_NONE, &def->cpuCheck,
+                            error) < 0 ||
         virXMLPropTristateSwitch(node, "migratable", VIR_XML_PROP_NONE,
                                  &def->cpuMigratable, error) < 0)
         return -1;
@@ -1560,6 +1777,7 @@ virDomainCPUFormat(virBuffer *buf, const virDomainDef *def)
 {
     g_auto(virBuffer) attrBuf = VIR_BUFFER_INITIALIZER;
     g_auto(virBuffer) childBuf = VIR_BUFFER_INIT_CHILD(buf);
+    xmlNodePtr cpu = virXMLNodeGetChild(def->src, "cpu");
 
     if (!def->hasCPU)
         return;
@@ -1568,23 +1786,37 @@ virDomainCPUFormat(virBuffer *buf, const virDomainDef *def)
     if (def->cpuMigratable != VIR_TRISTATE_SWITCH_ABSENT)
         virBufferAsprintf(&attrBuf, " migratable='%s'",
                           virTristateSwitchTypeToString(def->cpuMigratable));
-    virBufferEscapeString(&childBuf, "<model>%s</model>\n", def->cpuModel);
+    virXMLShapeFormatOpaqueAttrs(&attrBuf, cpu, &virDomainCPUShape);
+    if (def->cpuModel) {
+        virBufferAddLit(&childBuf, "<model");
+        virXMLShapeFormatOpaqueAttrs(&childBuf, virXMLNodeGetChild(cpu, "model"),
+                                     &virDomainCPUModelShape);
+        virBufferEscapeString(&childBuf, ">%s</model>\n", def->cpuModel);
+    }
+    virXMLShapeFormatOpaqueChildren(&childBuf, cpu, &virDomainCPUShape);
     virXMLFormatElement(buf, "cpu", &attrBuf, &childBuf);
 }
+
+static const char *const virDomainClockAttrs[] = { "offset", NULL };
+static const char *const virDomainTimerAttrs[] = { "name", "present", "tickpolicy", NULL };
+static const virXMLShape virDomainTimerShape = { "timer", virDomainTimerAttrs, NULL, false };
+static const virXMLShape *const virDomainClockChildren[] = { &virDomainTimerShape, NULL };
+static const virXMLShape virDomainClockShape = {
+    "clock", virDomainClockAttrs, virDomainClockChildren, false
+};
 
 static int
 virDomainTimerParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    static const char *const attrs[] = { "name", "present", "tickpolicy", NULL };
     g_autoptr(virDomainTimerDef) timer = g_new0(virDomainTimerDef, 1);
 
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0 ||
-        virDomainPropStringInList(node, "name", virDomainTimerNames,
-                                  VIR_XML_PROP_REQUIRED, &timer->name, error) < 0 ||
+    timer->src = node;
+    if (virDomainPropString(node, "name", VIR_XML_PROP_REQUIRED, &timer->name,
+                            error) < 0 ||
         virXMLPropTristateBool(node, "present", VIR_XML_PROP_NONE,
                                &timer->present, error) < 0 ||
-        virDomainPropStringInList(node, "tickpolicy", virDomainTimerTickpolicies,
-                                  VIR_XML_PROP_NONE, &timer->tickpolicy, error) < 0)
+        virDomainPropString(node, "tickpolicy", VIR_XML_PROP_NONE,
+                            &timer->tickpolicy, error) < 0)
         return -1;
     VIR_DOMAIN_APPEND(def->timers, def->ntimers, g_steal_pointer(&timer));
     return 0;
@@ -1593,17 +1825,14 @@ virDomainTimerParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 static int
 virDomainClockParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    static const char *const attrs[] = { "offset", NULL };
-    static const char *const children[] = { "timer", NULL };
     xmlNodePtr cur;
 
-    if (virXMLCheckNode(node, attrs, children, error) < 0 ||
-        virDomainPropStringInList(node, "offset", virDomainClockOffsets,
-                                  VIR_XML_PROP_REQUIRED, &def->clockOffset,
-                                  error) < 0)
+    if (virDomainPropString(node, "offset", VIR_XML_PROP_REQUIRED,
+                            &def->clockOffset, error) < 0)
         return -1;
     for (cur = node->children; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE &&
+        if (cur->type == XML_ELEMENT_NODE && !cur->ns &&
+            xmlStrEqual(cur->name, BAD_CAST "timer") &&
             virDomainTimerParseXML(cur, def, error) < 0)
             return -1;
     }
@@ -1615,21 +1844,28 @@ virDomainClockFormat(virBuffer *buf, const virDomainDef *def)
 {
     g_auto(virBuffer) attrBuf = VIR_BUFFER_INITIALIZER;
     g_auto(virBuffer) childBuf = VIR_BUFFER_INIT_CHILD(buf);
+    xmlNodePtr clock = virXMLNodeGetChild(def->src, "clock");
     size_t i;
 
     if (!def->clockOffset)
         return;
     virBufferEscapeString(&attrBuf, " offset='%s'", def->clockOffset);
+    virXMLShapeFormatOpaqueAttrs(&attrBuf, clock, &virDomainClockShape);
     for (i = 0; i < def->ntimers; i++) {
         const virDomainTimerDef *timer = def->timers[i];
+        g_auto(virBuffer) timerAttrBuf = VIR_BUFFER_INITIALIZER;
+        g_auto(virBuffer) timerChildBuf = VIR_BUFFER_INIT_CHILD(&childBuf);
 
-        virBufferAsprintf(&childBuf, "<timer name='%s'", timer->name);
+        virBufferEscapeString(&timerAttrBuf, " name='%s'", timer->name);
         if (timer->present != VIR_TRISTATE_BOOL_ABSENT)
-            virBufferAsprintf(&childBuf, " present='%s'",
+            virBufferAsprintf(&timerAttrBuf, " present='%s'",
                               virTristateBoolTypeToString(timer->present));
-        virBufferEscapeString(&childBuf, " tickpolicy='%s'", timer->tickpolicy);
-        virBufferAddLit(&childBuf, "/>\n");
+        virBufferEscapeString(&timerAttrBuf, " tickpolicy='%s'", timer->tickpolicy);
+        virXMLShapeFormatOpaqueAttrs(&timerAttrBuf, timer->src, &virDomainTimerShape);
+        virXMLShapeFormatOpaqueChildren(&timerChildBuf, timer->src, &virDomainTimerShape);
+        virXMLFormatElement(&childBuf, "timer", &timerAttrBuf, &timerChildBuf);
     }
+    virXMLShapeFormatOpaqueChildren(&childBuf, clock, &virDomainClockShape);
     virXMLFormatElement(buf, "clock", &attrBuf, &childBuf);
 }
 
@@ -1646,7 +1882,7 @@ virDomainLifecycleParseXML(xmlNodePtr root, const char *name, int *action,
         return -1;
     if ((*action = virDomainLifecycleActionTypeFromString(text)) < 0)
         return virReportError(error, VIR_ERR_XML_ERROR,
-                              _("invalid action '%1$s' in <%2$s>; use destroy, restart, preserve or rename-restart"),
+                              _("invalid action '%1$s' in <%2$s>; use destroy, restart, preserve, rename-restart, coredump-destroy or coredump-restart"),
                               text, name);
     return 0;
 }
@@ -1660,14 +1896,41 @@ virDomainLifecycleFormat(virBuffer *buf, const char *name, int action)
                       virDomainLifecycleActionTypeToString(action), name);
 }
 
+/* ---- devices the model does not translate ------------------------------- */
+
+static void
+virDomainOtherDeviceDefFree(virDomainOtherDeviceDef *dev)
+{
+    if (!dev)
+        return;
+    g_free(dev->name);
+    virDomainDeviceInfoClear(&dev->info);
+    g_free(dev);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainOtherDeviceDef, virDomainOtherDeviceDefFree);
+
+static int
+virDomainDeviceParseOther(xmlNodePtr node, virDomainDef *def, GError **error)
+{
+    g_autoptr(virDomainOtherDeviceDef) dev = g_new0(virDomainOtherDeviceDef, 1);
+
+    dev->name = g_strdup((const char *)node->name);
+    if (virDomainDeviceInfoParseXML(node, &dev->info, error) < 0)
+        return -1;
+    VIR_DOMAIN_APPEND(def->others, def->nothers, g_steal_pointer(&dev));
+    return 0;
+}
+
 /* ---- <devices> ----------------------------------------------------------- */
 
 static int
 virDomainDeviceParseDisk(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    virDomainDiskDef *disk = virDomainDiskDefParseXML(node, error);
+    virDomainDiskDef *disk;
 
-    if (!disk)
+    if (!virDomainDiskIsModeled(node))
+        return virDomainDeviceParseOther(node, def, error);
+    if (!(disk = virDomainDiskDefParseXML(node, error)))
         return -1;
     VIR_DOMAIN_APPEND(def->disks, def->ndisks, disk);
     return 0;
@@ -1687,44 +1950,53 @@ virDomainDeviceParseController(xmlNodePtr node, virDomainDef *def, GError **erro
 static int
 virDomainDeviceParseNet(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    virDomainNetDef *net = virDomainNetDefParseXML(node, error);
+    virDomainNetDef *net;
 
-    if (!net)
+    if (!virDomainNetIsModeled(node))
+        return virDomainDeviceParseOther(node, def, error);
+    if (!(net = virDomainNetDefParseXML(node, error)))
         return -1;
     VIR_DOMAIN_APPEND(def->nets, def->nnets, net);
     return 0;
 }
 
 static int
+virDomainDeviceParseChr(xmlNodePtr node, virDomainDef *def,
+                        virDomainChrDeviceType deviceType, GError **error)
+{
+    virDomainChrDef *chr;
+
+    if (!virDomainChrIsModeled(node, deviceType))
+        return virDomainDeviceParseOther(node, def, error);
+    if (!(chr = virDomainChrDefParseXML(node, deviceType, error)))
+        return -1;
+    if (deviceType == VIR_DOMAIN_CHR_DEVICE_SERIAL)
+        VIR_DOMAIN_APPEND(def->serials, def->nserials, chr);
+    else
+        VIR_DOMAIN_APPEND(def->consoles, def->nconsoles, chr);
+    return 0;
+}
+
+static int
 virDomainDeviceParseSerial(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    virDomainChrDef *chr = virDomainChrDefParseXML(node, VIR_DOMAIN_CHR_DEVICE_SERIAL,
-                                                   error);
-
-    if (!chr)
-        return -1;
-    VIR_DOMAIN_APPEND(def->serials, def->nserials, chr);
-    return 0;
+    return virDomainDeviceParseChr(node, def, VIR_DOMAIN_CHR_DEVICE_SERIAL, error);
 }
 
 static int
 virDomainDeviceParseConsole(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    virDomainChrDef *chr = virDomainChrDefParseXML(node, VIR_DOMAIN_CHR_DEVICE_CONSOLE,
-                                                   error);
-
-    if (!chr)
-        return -1;
-    VIR_DOMAIN_APPEND(def->consoles, def->nconsoles, chr);
-    return 0;
+    return virDomainDeviceParseChr(node, def, VIR_DOMAIN_CHR_DEVICE_CONSOLE, error);
 }
 
 static int
 virDomainDeviceParseHostdev(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    virDomainHostdevDef *hostdev = virDomainHostdevDefParseXML(node, error);
+    virDomainHostdevDef *hostdev;
 
-    if (!hostdev)
+    if (!virDomainHostdevIsModeled(node))
+        return virDomainDeviceParseOther(node, def, error);
+    if (!(hostdev = virDomainHostdevDefParseXML(node, error)))
         return -1;
     VIR_DOMAIN_APPEND(def->hostdevs, def->nhostdevs, hostdev);
     return 0;
@@ -1744,9 +2016,17 @@ virDomainDeviceParseIOMMU(xmlNodePtr node, virDomainDef *def, GError **error)
 static int
 virDomainDeviceParseMemballoon(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    if (def->memballoon)
-        return virReportError(error, VIR_ERR_XML_ERROR, "%s",
-                              _("only one <memballoon> element is allowed in <devices>"));
+    if (def->memballoon || def->nothers > 0) {
+        size_t i;
+
+        for (i = 0; def->memballoon || i < def->nothers; i++) {
+            if (def->memballoon || g_str_equal(def->others[i]->name, "memballoon"))
+                return virReportError(error, VIR_ERR_XML_ERROR, "%s",
+                                      _("only one <memballoon> element is allowed in <devices>"));
+        }
+    }
+    if (!virDomainMemballoonIsModeled(node))
+        return virDomainDeviceParseOther(node, def, error);
     if (!(def->memballoon = virDomainMemballoonDefParseXML(node, error)))
         return -1;
     return 0;
@@ -1764,7 +2044,8 @@ virDomainDeviceParseEmulator(xmlNodePtr node, virDomainDef *def, GError **error)
 typedef int (*virDomainDeviceParseFunc)(xmlNodePtr node, virDomainDef *def,
                                         GError **error);
 
-/* Every element <devices> may hold, and who parses it. */
+/* The elements of <devices> the model knows, and who parses them; a
+ * parser hands what it does not translate to virDomainDeviceParseOther. */
 static const struct {
     const char *name;
     virDomainDeviceParseFunc parse;
@@ -1783,66 +2064,119 @@ static const struct {
 static int
 virDomainDevicesParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    const char *names[G_N_ELEMENTS(virDomainDeviceParsers) + 1] = { NULL };
     xmlNodePtr cur;
     size_t i;
 
-    for (i = 0; i < G_N_ELEMENTS(virDomainDeviceParsers); i++)
-        names[i] = virDomainDeviceParsers[i].name;
-    if (virXMLCheckNode(node, NULL, names, error) < 0)
-        return -1;
-
     for (cur = node->children; cur; cur = cur->next) {
+        virDomainDeviceParseFunc parse = virDomainDeviceParseOther;
+
         if (cur->type != XML_ELEMENT_NODE)
             continue;
-        for (i = 0; i < G_N_ELEMENTS(virDomainDeviceParsers); i++) {
+        for (i = 0; i < G_N_ELEMENTS(virDomainDeviceParsers) && !cur->ns; i++) {
             if (xmlStrEqual(cur->name, BAD_CAST virDomainDeviceParsers[i].name))
-                break;
+                parse = virDomainDeviceParsers[i].parse;
         }
-        /* virXMLCheckNode() let only listed names through */
-        if (i < G_N_ELEMENTS(virDomainDeviceParsers) &&
-            virDomainDeviceParsers[i].parse(cur, def, error) < 0)
+        if (parse(cur, def, error) < 0)
             return -1;
     }
     return 0;
 }
 
-/* libvirt's order in virDomainDefFormatInternal: emulator, disks,
- * controllers, interfaces, serials, consoles, hostdevs, memballoon,
- * iommus (the kinds outside the subset sit in between). */
+/* libvirt's order of the children of <devices> (virDomainDefFormatInternal) */
+static const char *const virDomainDevicesOrder[] = {
+    "emulator", "disk", "controller", "lease", "filesystem", "interface",
+    "smartcard", "serial", "parallel", "console", "channel", "input", "tpm",
+    "graphics", "sound", "audio", "video", "hostdev", "redirdev", "redirfilter",
+    "hub", "watchdog", "memballoon", "rng", "nvram", "panic", "shmem", "memory",
+    "iommu", "vsock", "crypto", "pstore", NULL
+};
+
+static void
+virDomainOthersFormat(virBuffer *buf, const virDomainDef *def, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < def->nothers; i++) {
+        const virDomainOtherDeviceDef *dev = def->others[i];
+        bool listed = virDomainStrInList(virDomainDevicesOrder, dev->name);
+
+        if (name ? g_str_equal(dev->name, name) : !listed)
+            virXMLFormatNode(buf, dev->info.src);
+    }
+}
+
+/* The devices of kind @name the model holds, in their order */
+static void
+virDomainDevicesFormatModeled(virBuffer *buf, const virDomainDef *def,
+                              const char *name)
+{
+    size_t i;
+
+    if (g_str_equal(name, "emulator")) {
+        virBufferEscapeString(buf, "<emulator>%s</emulator>\n", def->emulator);
+    } else if (g_str_equal(name, "disk")) {
+        for (i = 0; i < def->ndisks; i++)
+            virDomainDiskDefFormat(buf, def->disks[i]);
+    } else if (g_str_equal(name, "controller")) {
+        for (i = 0; i < def->ncontrollers; i++)
+            virDomainControllerDefFormat(buf, def->controllers[i]);
+    } else if (g_str_equal(name, "interface")) {
+        for (i = 0; i < def->nnets; i++)
+            virDomainNetDefFormat(buf, def->nets[i]);
+    } else if (g_str_equal(name, "serial")) {
+        for (i = 0; i < def->nserials; i++)
+            virDomainChrDefFormat(buf, def->serials[i]);
+    } else if (g_str_equal(name, "console")) {
+        for (i = 0; i < def->nconsoles; i++)
+            virDomainChrDefFormat(buf, def->consoles[i]);
+    } else if (g_str_equal(name, "hostdev")) {
+        for (i = 0; i < def->nhostdevs; i++)
+            virDomainHostdevDefFormat(buf, def->hostdevs[i]);
+    } else if (g_str_equal(name, "memballoon")) {
+        if (def->memballoon)
+            virDomainMemballoonDefFormat(buf, def->memballoon);
+    } else if (g_str_equal(name, "iommu")) {
+        for (i = 0; i < def->niommus; i++)
+            virDomainIOMMUDefFormat(buf, def->iommus[i]);
+    }
+}
+
+/* libvirt's order; within one kind, the modeled devices come first, then
+ * those kept as written; kinds libvirt's order does not name come last */
 static void
 virDomainDevicesFormat(virBuffer *buf, const virDomainDef *def)
 {
     g_auto(virBuffer) childBuf = VIR_BUFFER_INIT_CHILD(buf);
     size_t i;
 
-    virBufferEscapeString(&childBuf, "<emulator>%s</emulator>\n", def->emulator);
-    for (i = 0; i < def->ndisks; i++)
-        virDomainDiskDefFormat(&childBuf, def->disks[i]);
-    for (i = 0; i < def->ncontrollers; i++)
-        virDomainControllerDefFormat(&childBuf, def->controllers[i]);
-    for (i = 0; i < def->nnets; i++)
-        virDomainNetDefFormat(&childBuf, def->nets[i]);
-    for (i = 0; i < def->nserials; i++)
-        virDomainChrDefFormat(&childBuf, def->serials[i]);
-    for (i = 0; i < def->nconsoles; i++)
-        virDomainChrDefFormat(&childBuf, def->consoles[i]);
-    for (i = 0; i < def->nhostdevs; i++)
-        virDomainHostdevDefFormat(&childBuf, def->hostdevs[i]);
-    if (def->memballoon)
-        virDomainMemballoonDefFormat(&childBuf, def->memballoon);
-    for (i = 0; i < def->niommus; i++)
-        virDomainIOMMUDefFormat(&childBuf, def->iommus[i]);
+    for (i = 0; virDomainDevicesOrder[i]; i++) {
+        virDomainDevicesFormatModeled(&childBuf, def, virDomainDevicesOrder[i]);
+        virDomainOthersFormat(&childBuf, def, virDomainDevicesOrder[i]);
+    }
+    virDomainOthersFormat(&childBuf, def, NULL);
 
     virXMLFormatElement(buf, "devices", NULL, &childBuf);
 }
 
 /* ---- parse / format entry points ----------------------------------------- */
 
-static const char *const virDomainTopChildren[] = {
+/* The children of <domain> the model reads; any other is kept as written */
+static const char *const virDomainTopModeled[] = {
     "name", "uuid", "title", "description", "metadata", "memory",
     "currentMemory", "vcpu", "iommufd", "os", "features", "cpu", "clock",
     "on_poweroff", "on_reboot", "on_crash", "devices", NULL
+};
+
+/* libvirt's order of the children of <domain>; namespaced elements and any
+ * name it does not list come after them, in document order */
+static const char *const virDomainTopOrder[] = {
+    "name", "uuid", "genid", "title", "description", "metadata", "maxMemory",
+    "memory", "currentMemory", "blkiotune", "memtune", "memoryBacking",
+    "vcpu", "vcpus", "iothreads", "iothreadids", "defaultiothread", "cputune",
+    "numatune", "resource", "sysinfo", "bootloader", "bootloader_args",
+    "iommufd", "os", "idmap", "features", "cpu", "clock", "on_poweroff",
+    "on_reboot", "on_crash", "on_lockfailure", "pm", "perf", "devices",
+    "seclabel", "keywrap", "launchSecurity", "throttlegroups", NULL
 };
 
 /* Every top-level element but <iommufd>, whose parser reports a second
@@ -1851,6 +2185,31 @@ static const char *const virDomainTopSingletons[] = {
     "name", "uuid", "title", "description", "metadata", "memory",
     "currentMemory", "vcpu", "os", "features", "cpu", "clock",
     "on_poweroff", "on_reboot", "on_crash", "devices", NULL
+};
+
+/* The shape of <domain>: for the children whose content the model reads as
+ * a whole (text, <metadata>, <devices> whose devices have their own
+ * shapes), nothing inside is looked at. */
+static const char *const virDomainRootAttrs[] = { "type", NULL };
+static const virXMLShape virDomainNameShape = { "name", NULL, NULL, true };
+static const virXMLShape virDomainUUIDShape = { "uuid", NULL, NULL, true };
+static const virXMLShape virDomainTitleShape = { "title", NULL, NULL, true };
+static const virXMLShape virDomainDescriptionShape = { "description", NULL, NULL, true };
+static const virXMLShape virDomainMetadataShape = { "metadata", NULL, NULL, true };
+static const virXMLShape virDomainOnPoweroffShape = { "on_poweroff", NULL, NULL, true };
+static const virXMLShape virDomainOnRebootShape = { "on_reboot", NULL, NULL, true };
+static const virXMLShape virDomainOnCrashShape = { "on_crash", NULL, NULL, true };
+static const virXMLShape virDomainDevicesShape = { "devices", NULL, NULL, true };
+static const virXMLShape *const virDomainRootChildren[] = {
+    &virDomainNameShape, &virDomainUUIDShape, &virDomainTitleShape,
+    &virDomainDescriptionShape, &virDomainMetadataShape, &virDomainMemoryShape,
+    &virDomainCurrentMemoryShape, &virDomainVcpuShape, &virDomainIOMMUFDShape,
+    &virDomainOsShape, &virDomainFeaturesShape, &virDomainCPUShape,
+    &virDomainClockShape, &virDomainOnPoweroffShape, &virDomainOnRebootShape,
+    &virDomainOnCrashShape, &virDomainDevicesShape, NULL
+};
+static const virXMLShape virDomainRootShape = {
+    "domain", virDomainRootAttrs, virDomainRootChildren, false
 };
 
 static int
@@ -1866,7 +2225,7 @@ virDomainDefParseSections(xmlNodePtr root, virDomainDef *def, GError **error)
     if (virDomainMemoryVcpuParseXML(root, def, error) < 0)
         return -1;
     for (node = root->children; node; node = node->next) {
-        if (node->type == XML_ELEMENT_NODE &&
+        if (node->type == XML_ELEMENT_NODE && !node->ns &&
             xmlStrEqual(node->name, BAD_CAST "iommufd") &&
             virDomainIOMMUFDParseXML(node, def, error) < 0)
             return -1;
@@ -1892,60 +2251,41 @@ virDomainDefParseSections(xmlNodePtr root, virDomainDef *def, GError **error)
     return 0;
 }
 
-/* The root has no parent element, and a namespaced child such as
- * <qemu:commandline> deserves its prefix in the message. */
-static int
-virDomainCheckRoot(xmlNodePtr root, GError **error)
-{
-    xmlAttrPtr attr;
-    xmlNodePtr cur;
-
-    for (attr = root->properties; attr; attr = attr->next) {
-        if (!xmlStrEqual(attr->name, BAD_CAST "type"))
-            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                                  _("attribute '%1$s' of element <domain> is not supported by libvirt-viommu; remove it"),
-                                  (const char *)attr->name);
-    }
-    for (cur = root->children; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE && cur->ns)
-            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                                  _("element <%1$s:%2$s> (namespace '%3$s') in <domain> is not supported by libvirt-viommu; remove it"),
-                                  cur->ns->prefix ? (const char *)cur->ns->prefix : "",
-                                  (const char *)cur->name,
-                                  (const char *)cur->ns->href);
-    }
-    return 0;
-}
-
 virDomainDef *
 virDomainDefParseNode(xmlDocPtr doc, xmlNodePtr root, unsigned int flags,
                       GError **error)
 {
-    static const char *const attrs[] = { "type", NULL };
     g_autoptr(virDomainDef) def = virDomainDefNew();
     int virtType = 0;
 
-    (void)doc;
     if (!xmlStrEqual(root->name, BAD_CAST "domain")) {
         virReportError(error, VIR_ERR_XML_ERROR,
                        _("expecting root element of '%1$s', not '%2$s'"),
                        "domain", (const char *)root->name);
         return NULL;
     }
-    if (virDomainCheckRoot(root, error) < 0 ||
-        virXMLCheckNode(root, attrs, virDomainTopChildren, error) < 0 ||
-        virDomainCheckSingletons(root, virDomainTopSingletons, error) < 0 ||
-        virXMLPropEnum(root, "type", virDomainVirtTypeFromString,
+    /* The model points into its own copy of the document */
+    def->doc = xmlNewDoc(BAD_CAST "1.0");
+    def->src = xmlDocCopyNode(root, def->doc, 1);
+    xmlDocSetRootElement(def->doc, def->src);
+    (void)doc;
+
+    if (virDomainCheckSingletons(def->src, virDomainTopSingletons, error) < 0 ||
+        virXMLPropEnum(def->src, "type", virDomainVirtTypeFromString,
                        VIR_XML_PROP_REQUIRED, &virtType, error) < 0)
         return NULL;
     def->virtType = virtType;
 
-    if (virDomainDefParseSections(root, def, error) < 0)
+    /* The parser's and validator's messages are the precise ones, so they
+     * run first; the grammar then refuses whatever else libvirt would. */
+    if (virDomainDefParseSections(def->src, def, error) < 0)
         return NULL;
-
     if (!(flags & VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE) &&
         (virDomainDefPostParse(def, error) < 0 ||
          virDomainDefValidate(def, error) < 0))
+        return NULL;
+    if (!(flags & VIR_DOMAIN_DEF_PARSE_SKIP_SCHEMA) &&
+        virXMLValidateDomainSuperset(def->doc, NULL, error) < 0)
         return NULL;
     return g_steal_pointer(&def);
 }
@@ -1971,21 +2311,69 @@ virDomainDefParseFile(const char *path, unsigned int flags, GError **error)
 }
 
 static void
-virDomainDefFormatGeneral(virBuffer *buf, const virDomainDef *def)
+virDomainDefFormatGeneral(virBuffer *buf, const virDomainDef *def,
+                          const char *name)
 {
-    virBufferEscapeString(buf, "<name>%s</name>\n", def->name);
-    virBufferEscapeString(buf, "<uuid>%s</uuid>\n", def->uuid);
-    virBufferEscapeString(buf, "<title>%s</title>\n", def->title);
-    virBufferEscapeString(buf, "<description>%s</description>\n", def->description);
-    virDomainMetadataFormat(buf, def->metadata);
-    virBufferAsprintf(buf, "<memory unit='KiB'>%llu</memory>\n", def->memoryKiB);
-    if (def->currentMemoryKiB)
-        virBufferAsprintf(buf, "<currentMemory unit='KiB'>%llu</currentMemory>\n",
-                          def->currentMemoryKiB);
-    if (def->vcpus) {
+    if (g_str_equal(name, "name")) {
+        virBufferEscapeString(buf, "<name>%s</name>\n", def->name);
+    } else if (g_str_equal(name, "uuid")) {
+        virBufferEscapeString(buf, "<uuid>%s</uuid>\n", def->uuid);
+    } else if (g_str_equal(name, "title")) {
+        virBufferEscapeString(buf, "<title>%s</title>\n", def->title);
+    } else if (g_str_equal(name, "description")) {
+        virBufferEscapeString(buf, "<description>%s</description>\n", def->description);
+    } else if (g_str_equal(name, "metadata")) {
+        virDomainMetadataFormat(buf, def->metadata);
+    } else if (g_str_equal(name, "memory")) {
+        virDomainMemoryFormat(buf, def, "memory", def->memoryKiB);
+    } else if (g_str_equal(name, "currentMemory") && def->currentMemoryKiB) {
+        virDomainMemoryFormat(buf, def, "currentMemory", def->currentMemoryKiB);
+    } else if (g_str_equal(name, "vcpu") && def->vcpus) {
         virBufferAddLit(buf, "<vcpu");
         virBufferEscapeString(buf, " placement='%s'", def->vcpuPlacement);
+        virXMLShapeFormatOpaqueAttrs(buf, virXMLNodeGetChild(def->src, "vcpu"),
+                                     &virDomainVcpuShape);
         virBufferAsprintf(buf, ">%u</vcpu>\n", def->vcpus);
+    }
+}
+
+/* One child kind of <domain>, from the model */
+static void
+virDomainDefFormatModeled(virBuffer *buf, const virDomainDef *def,
+                          const char *name)
+{
+    if (g_str_equal(name, "iommufd"))
+        virDomainIOMMUFDFormat(buf, def);
+    else if (g_str_equal(name, "os"))
+        virDomainOsFormat(buf, def);
+    else if (g_str_equal(name, "features"))
+        virDomainFeaturesFormat(buf, def);
+    else if (g_str_equal(name, "cpu"))
+        virDomainCPUFormat(buf, def);
+    else if (g_str_equal(name, "clock"))
+        virDomainClockFormat(buf, def);
+    else if (g_str_equal(name, "on_poweroff"))
+        virDomainLifecycleFormat(buf, name, def->onPoweroff);
+    else if (g_str_equal(name, "on_reboot"))
+        virDomainLifecycleFormat(buf, name, def->onReboot);
+    else if (g_str_equal(name, "on_crash"))
+        virDomainLifecycleFormat(buf, name, def->onCrash);
+    else if (g_str_equal(name, "devices"))
+        virDomainDevicesFormat(buf, def);
+    else
+        virDomainDefFormatGeneral(buf, def, name);
+}
+
+/* The children of <domain> libvirt's order does not name, as written */
+static void
+virDomainDefFormatUnordered(virBuffer *buf, const virDomainDef *def)
+{
+    xmlNodePtr cur;
+
+    for (cur = def->src ? def->src->children : NULL; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE &&
+            (cur->ns || !virDomainStrInList(virDomainTopOrder, (const char *)cur->name)))
+            virXMLFormatNode(buf, cur);
     }
 }
 
@@ -1993,25 +2381,114 @@ char *
 virDomainDefFormat(const virDomainDef *def)
 {
     g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
+    size_t i;
 
-    virBufferAsprintf(&buf, "<domain type='%s'>\n",
+    virBufferAsprintf(&buf, "<domain type='%s'",
                       virDomainVirtTypeToString(def->virtType));
+    virXMLShapeFormatOpaqueAttrs(&buf, def->src, &virDomainRootShape);
+    virBufferAddLit(&buf, ">\n");
     virBufferAdjustIndent(&buf, 2);
-    virDomainDefFormatGeneral(&buf, def);
-    /* libvirt writes <iommufd> between <vcpu> and <os> */
-    virDomainIOMMUFDFormat(&buf, def);
-    virDomainOsFormat(&buf, def);
-    virDomainFeaturesFormat(&buf, def);
-    virDomainCPUFormat(&buf, def);
-    virDomainClockFormat(&buf, def);
-    virDomainLifecycleFormat(&buf, "on_poweroff", def->onPoweroff);
-    virDomainLifecycleFormat(&buf, "on_reboot", def->onReboot);
-    virDomainLifecycleFormat(&buf, "on_crash", def->onCrash);
-    virDomainDevicesFormat(&buf, def);
+    for (i = 0; virDomainTopOrder[i]; i++) {
+        const char *name = virDomainTopOrder[i];
+
+        if (virDomainStrInList(virDomainTopModeled, name))
+            virDomainDefFormatModeled(&buf, def, name);
+        else
+            virXMLFormatChildrenNamed(&buf, def->src, name);
+    }
+    virDomainDefFormatUnordered(&buf, def);
     virBufferAdjustIndent(&buf, -2);
     virBufferAddLit(&buf, "</domain>\n");
     return virBufferContentAndReset(&buf);
 }
+
+/* ---- what the model does not hold ------------------------------------------ */
+
+static const virXMLShape *
+virDomainDeviceShape(const char *name, const virDomainDeviceInfo *info,
+                     const virDomainDef *def)
+{
+    size_t i;
+
+    if (g_str_equal(name, "disk"))
+        return &virDomainDiskShape;
+    if (g_str_equal(name, "interface"))
+        return &virDomainNetShape;
+    if (g_str_equal(name, "serial") || g_str_equal(name, "console"))
+        return &virDomainChrShape;
+    if (g_str_equal(name, "memballoon"))
+        return &virDomainMemballoonShape;
+    if (g_str_equal(name, "hostdev"))
+        return &virDomainHostdevShape;
+    if (g_str_equal(name, "iommu"))
+        return &virDomainIOMMUShape;
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (&def->controllers[i]->info == info)
+            return virDomainControllerGetShape(def->controllers[i]);
+    }
+    return NULL;
+}
+
+static void
+virDomainDeviceCollectOpaque(const virDomainDef *def, const virDomainDeviceInfo *info,
+                             GPtrArray *out)
+{
+    const char *name;
+    g_autofree char *prefix = NULL;
+
+    if (!info->src)
+        return;
+    name = (const char *)info->src->name;
+    prefix = g_strdup_printf("devices/%s", name);
+    virXMLShapeCollectOpaque(info->src, virDomainDeviceShape(name, info, def),
+                             prefix, out);
+}
+
+static void
+virDomainDevicesCollectOpaque(const virDomainDef *def, GPtrArray *out)
+{
+    size_t i;
+
+    for (i = 0; i < def->ndisks; i++)
+        virDomainDeviceCollectOpaque(def, &def->disks[i]->info, out);
+    for (i = 0; i < def->ncontrollers; i++)
+        virDomainDeviceCollectOpaque(def, &def->controllers[i]->info, out);
+    for (i = 0; i < def->nnets; i++)
+        virDomainDeviceCollectOpaque(def, &def->nets[i]->info, out);
+    for (i = 0; i < def->nserials; i++)
+        virDomainDeviceCollectOpaque(def, &def->serials[i]->info, out);
+    for (i = 0; i < def->nconsoles; i++)
+        virDomainDeviceCollectOpaque(def, &def->consoles[i]->info, out);
+    for (i = 0; i < def->nhostdevs; i++)
+        virDomainDeviceCollectOpaque(def, &def->hostdevs[i]->info, out);
+    if (def->memballoon)
+        virDomainDeviceCollectOpaque(def, &def->memballoon->info, out);
+    for (i = 0; i < def->niommus; i++)
+        virDomainDeviceCollectOpaque(def, &def->iommus[i]->info, out);
+    for (i = 0; i < def->nothers; i++)
+        g_ptr_array_add(out, g_strdup_printf("devices/%s", def->others[i]->name));
+}
+
+GStrv
+virDomainDefOpaqueParts(const virDomainDef *def)
+{
+    g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) out = g_ptr_array_new();
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    size_t i;
+
+    virXMLShapeCollectOpaque(def->src, &virDomainRootShape, "domain", all);
+    virDomainDevicesCollectOpaque(def, all);
+    for (i = 0; i < all->len; i++) {
+        char *path = g_ptr_array_index(all, i);
+
+        if (g_hash_table_add(seen, path))
+            g_ptr_array_add(out, g_strdup(path));
+    }
+    g_ptr_array_add(out, NULL);
+    return (GStrv)g_ptr_array_free(g_steal_pointer(&out), FALSE);
+}
+
 
 /* ---- post-parse: aliases, effective vIOMMU configuration -------------------- */
 
@@ -2050,6 +2527,20 @@ virDomainDiskBusPrefix(virDomainDiskBus bus)
     return bus == VIR_DOMAIN_DISK_BUS_VIRTIO ? "vd" : "sd";
 }
 
+/* The index of a target name with any prefix libvirt knows ("sda" on a
+ * virtio bus is fine for libvirt too); -1 if it has none. */
+static int
+virDomainDiskTargetIndex(const char *dst)
+{
+    static const char *const prefixes[] = { "fd", "hd", "vd", "sd", "xvd", "ubd", NULL };
+    size_t i;
+    int idx = -1;
+
+    for (i = 0; prefixes[i] && idx < 0; i++)
+        idx = virDomainDiskNameToIndex(dst, prefixes[i]);
+    return idx;
+}
+
 void
 virDomainDiskDriveAddressFromIndex(virDomainDiskBus bus, unsigned int idx,
                                    virDomainDeviceDriveAddress *addr)
@@ -2068,7 +2559,7 @@ virDomainDiskDriveAddressFromIndex(virDomainDiskBus bus, unsigned int idx,
 static char *
 virDomainDiskAlias(const virDomainDiskDef *disk)
 {
-    int idx = virDomainDiskNameToIndex(disk->dst, virDomainDiskBusPrefix(disk->bus));
+    int idx = virDomainDiskTargetIndex(disk->dst);
     virDomainDeviceDriveAddress addr = { 0 };
 
     if (disk->bus == VIR_DOMAIN_DISK_BUS_VIRTIO)
@@ -2095,13 +2586,12 @@ virDomainControllerAlias(const virDomainControllerDef *ctrl)
         if (ctrl->idx == 0)
             return g_strdup("usb");
         return g_strdup_printf("usb%d", ctrl->idx);
-    case VIR_DOMAIN_CONTROLLER_TYPE_SATA:
-        return g_strdup_printf("sata%d", ctrl->idx);
-    case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
-    case VIR_DOMAIN_CONTROLLER_TYPE_LAST:
+    default:
         break;
     }
-    return g_strdup_printf("scsi%d", ctrl->idx);
+    /* sataN, scsiN, virtio-serialN, ccidN, ... */
+    return g_strdup_printf("%s%d", virDomainControllerTypeToString(ctrl->type),
+                           ctrl->idx);
 }
 
 static void
@@ -2134,19 +2624,47 @@ virDomainDefAssignAliases(virDomainDef *def)
         virDomainDeviceInfoSetAlias(&def->memballoon->info, g_strdup("balloon0"));
 }
 
+/* The lowest index no controller of @type has (libvirt's rule for a
+ * controller written without index=) */
+static int
+virDomainControllerFindUnusedIndex(const virDomainDef *def,
+                                   virDomainControllerType type)
+{
+    int idx;
+
+    for (idx = 0; virDomainDefFindController(def, type, idx); idx++)
+        ;
+    return idx;
+}
+
+static void
+virDomainDefAssignControllerIndexes(virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *ctrl = def->controllers[i];
+
+        if (ctrl->idx < 0)
+            ctrl->idx = virDomainControllerFindUnusedIndex(def, ctrl->type);
+    }
+}
+
 int
 virDomainDefPostParse(virDomainDef *def, GError **error)
 {
     size_t i;
+
+    virDomainDefAssignControllerIndexes(def);
 
     /* Disk aliases derive from the target name: check it first. */
     for (i = 0; i < def->ndisks; i++) {
         const virDomainDiskDef *disk = def->disks[i];
         const char *prefix = virDomainDiskBusPrefix(disk->bus);
 
-        if (virDomainDiskNameToIndex(disk->dst, prefix) < 0)
+        if (virDomainDiskTargetIndex(disk->dst) < 0)
             return virReportError(error, VIR_ERR_XML_ERROR,
-                                  _("disk target '%1$s' does not fit bus '%2$s': use '%3$s' followed by letters, like '%3$sa'"),
+                                  _("disk target '%1$s' on bus '%2$s' is not a disk name: use '%3$s' followed by letters, like '%3$sa'"),
                                   disk->dst, virDomainDiskBusTypeToString(disk->bus),
                                   prefix);
     }

@@ -21,6 +21,9 @@ typedef enum {
     VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE = 0,
     VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI,
     VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE,
+    /* any other type libvirt knows (usb, virtio-serial, unassigned, ...):
+     * not modeled, written back from the source element */
+    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_OTHER,
     VIR_DOMAIN_DEVICE_ADDRESS_TYPE_LAST
 } virDomainDeviceAddressType;
 VIR_ENUM_DECL(virDomainDeviceAddress);
@@ -48,6 +51,14 @@ typedef struct {
     char *alias;                      /* <alias name=...>; user or generated */
     bool aliasFromUser;               /* written by the user: format it back */
     unsigned int acpiIndex;           /* <acpi index=...>, 0 = absent */
+    /* <driver iommu= ats=> of a virtio device: its DMA goes through the
+     * vIOMMU (QEMU iommu_platform), with ATS */
+    virTristateSwitch driverIOMMU;
+    virTristateSwitch driverATS;
+    /* the device element in the definition's kept document, NULL for a
+     * device post-parse added: what the model does not hold is written
+     * back from it (virxmlopaque.h) */
+    xmlNodePtr src;
 } virDomainDeviceInfo;
 
 /* "DDDD:BB:SS.F" of a PCI address (caller frees) */
@@ -62,6 +73,14 @@ typedef enum {
     VIR_DOMAIN_CONTROLLER_TYPE_USB,
     VIR_DOMAIN_CONTROLLER_TYPE_SATA,
     VIR_DOMAIN_CONTROLLER_TYPE_SCSI,
+    /* the other types libvirt knows: indexes and addresses only */
+    VIR_DOMAIN_CONTROLLER_TYPE_IDE,
+    VIR_DOMAIN_CONTROLLER_TYPE_FDC,
+    VIR_DOMAIN_CONTROLLER_TYPE_CCID,
+    VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL,
+    VIR_DOMAIN_CONTROLLER_TYPE_XENBUS,
+    VIR_DOMAIN_CONTROLLER_TYPE_ISA,
+    VIR_DOMAIN_CONTROLLER_TYPE_NVME,
     VIR_DOMAIN_CONTROLLER_TYPE_LAST
 } virDomainControllerType;
 VIR_ENUM_DECL(virDomainController);
@@ -86,6 +105,19 @@ typedef enum {
     VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT = -1,
     VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE = 0,
     VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI,
+    /* libvirt's other USB models: kept, not translated */
+    VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI,
+    VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX4_UHCI,
+    VIR_DOMAIN_CONTROLLER_MODEL_USB_EHCI,
+    VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_EHCI1,
+    VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI1,
+    VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI2,
+    VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI3,
+    VIR_DOMAIN_CONTROLLER_MODEL_USB_VT82C686B_UHCI,
+    VIR_DOMAIN_CONTROLLER_MODEL_USB_PCI_OHCI,
+    VIR_DOMAIN_CONTROLLER_MODEL_USB_NEC_XHCI,
+    VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1,
+    VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB2,
     VIR_DOMAIN_CONTROLLER_MODEL_USB_LAST
 } virDomainControllerModelUSB;
 VIR_ENUM_DECL(virDomainControllerModelUSB);
@@ -93,14 +125,30 @@ VIR_ENUM_DECL(virDomainControllerModelUSB);
 typedef enum {
     VIR_DOMAIN_CONTROLLER_MODEL_SCSI_DEFAULT = -1,
     VIR_DOMAIN_CONTROLLER_MODEL_SCSI_VIRTIO_SCSI = 0,
+    /* libvirt's other SCSI models: kept, not translated */
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_AUTO,
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_BUSLOGIC,
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_LSILOGIC,
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_LSISAS1068,
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_VMPVSCSI,
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_IBMVSCSI,
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_LSISAS1078,
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_VIRTIO_TRANSITIONAL,
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_VIRTIO_NON_TRANSITIONAL,
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_NCR53C90,
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_AM53C974,
+    VIR_DOMAIN_CONTROLLER_MODEL_SCSI_DC390,
     VIR_DOMAIN_CONTROLLER_MODEL_SCSI_LAST
 } virDomainControllerModelSCSI;
 VIR_ENUM_DECL(virDomainControllerModelSCSI);
 
 typedef struct {
     virDomainControllerType type;
-    int idx;                 /* index= */
-    int model;               /* per-type model enum, -1 = absent */
+    int idx;                 /* index=, or assigned by post-parse */
+    bool idxFromUser;        /* index= was written */
+    int model;               /* per-type model enum, -1 = absent; for the
+                              * types without an enum the attribute is kept
+                              * in the source element */
     /* <model name=.../> (pci): the QEMU device name, kept if written */
     char *modelName;
     /* <target> of pci controllers; -1 = absent */
@@ -300,6 +348,16 @@ typedef struct {
     virDomainDeviceInfo info;      /* address, alias, acpi index */
 } virDomainIOMMUDef;
 
+/* ---- devices the model does not translate ------------------------------- */
+
+/* Any other child of <devices> (graphics, video, input, rng, sound, a
+ * non-PCI hostdev, ...): kept as written, with what the vIOMMU decisions
+ * need from it (its PCI address, user alias, <driver iommu= ats=>). */
+typedef struct {
+    char *name;                    /* element name */
+    virDomainDeviceInfo info;
+} virDomainOtherDeviceDef;
+
 /* ---- the domain ---------------------------------------------------------- */
 
 typedef enum {
@@ -331,6 +389,8 @@ typedef enum {
     VIR_DOMAIN_LIFECYCLE_ACTION_RESTART,
     VIR_DOMAIN_LIFECYCLE_ACTION_PRESERVE,
     VIR_DOMAIN_LIFECYCLE_ACTION_RENAME_RESTART,
+    VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_DESTROY,
+    VIR_DOMAIN_LIFECYCLE_ACTION_COREDUMP_RESTART,
     VIR_DOMAIN_LIFECYCLE_ACTION_LAST
 } virDomainLifecycleAction;
 VIR_ENUM_DECL(virDomainLifecycleAction);
@@ -344,12 +404,18 @@ typedef enum {
 VIR_ENUM_DECL(virDomainOsFirmware);
 
 typedef struct {
+    xmlNodePtr src;        /* the <timer> element, NULL if added */
     char *name;            /* timer name */
     char *tickpolicy;
     virTristateBool present;
 } virDomainTimerDef;
 
 typedef struct {
+    /* the parsed document, kept: every model object's source element lives
+     * in it, and what the model does not hold is written back from it */
+    xmlDocPtr doc;
+    xmlNodePtr src;             /* <domain> in @doc */
+
     virDomainVirtType virtType;
     char *name;
     char *uuid;                 /* as written, may be NULL */
@@ -377,7 +443,9 @@ typedef struct {
     bool featAcpi;
     bool featApic;
     virDomainIOAPIC ioapic;
-    unsigned int gicVersion;    /* 0 = absent */
+    bool hasGic;                /* <gic> present */
+    unsigned int gicVersion;    /* 0 = no version= */
+    bool gicHost;               /* version='host' */
     bool hasFeatures;
 
     /* <cpu> */
@@ -413,6 +481,8 @@ typedef struct {
     virDomainIOMMUDef **iommus;
     size_t niommus;
     virDomainMemballoonDef *memballoon;
+    virDomainOtherDeviceDef **others;
+    size_t nothers;
 
     /* domain-level <iommufd enabled= fdgroup=> */
     virTristateBool iommufd;
@@ -427,6 +497,9 @@ typedef enum {
     VIR_DOMAIN_DEF_PARSE_NONE = 0,
     /* skip post-parse resolution and conf validation (format tests) */
     VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE = 1 << 0,
+    /* skip the check against the superset grammar (libvirt's domain
+     * grammar plus the extension); the parser alone is no gate */
+    VIR_DOMAIN_DEF_PARSE_SKIP_SCHEMA = 1 << 1,
 } virDomainDefParseFlags;
 
 /* XML -> model, then post-parse (aliases, effective vIOMMU config) and
@@ -438,8 +511,14 @@ virDomainDef *virDomainDefParseFile(const char *path, unsigned int flags,
 virDomainDef *virDomainDefParseNode(xmlDocPtr doc, xmlNodePtr root,
                                     unsigned int flags, GError **error);
 
-/* model -> XML (what the user wrote; generated aliases are not written) */
+/* model -> XML (what the user wrote; generated aliases are not written).
+ * What the model does not hold is written back as the user wrote it. */
 char *virDomainDefFormat(const virDomainDef *def);
+
+/* What in @def the model does not hold (and so no command line built from
+ * the model can express), one "element/child/@attr" path per item, each
+ * once, in document order; NULL-terminated, caller frees. */
+GStrv virDomainDefOpaqueParts(const virDomainDef *def);
 
 /* Post-parse: resolve the effective vIOMMU configuration and assign
  * aliases (iommuN, hostdevN, pci.N ...). */

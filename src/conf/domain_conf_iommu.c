@@ -16,6 +16,7 @@
 
 #include "domain_conf_iommu.h"
 #include "domain_conf_priv.h"
+#include "virxmlopaque.h"
 
 VIR_ENUM_IMPL(virDomainIOMMUModel, VIR_DOMAIN_IOMMU_MODEL_LAST,
               "intel", "smmuv3", "virtio", "amd");
@@ -215,14 +216,11 @@ static int
 virDomainIOMMUGranuleParseXML(xmlNodePtr node, virDomainIOMMUDriverDef *drv,
                               GError **error)
 {
-    static const char *const attrs[] = { "mode", "size", "unit", NULL };
     g_autofree char *mode = virXMLPropString(node, "mode");
     g_autofree char *unit = virXMLPropString(node, "unit");
     unsigned int size = 0;
     int rc;
 
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0)
-        return -1;
     if ((rc = virXMLPropUInt(node, "size", 10, VIR_XML_PROP_NONZERO,
                              &size, error)) < 0)
         return -1;
@@ -258,17 +256,10 @@ static int
 virDomainIOMMUDriverParseXML(xmlNodePtr node, virDomainIOMMUDriverDef *drv,
                              GError **error)
 {
-    const char *attrs[G_N_ELEMENTS(virDomainIOMMUAttrs) + 1];
-    static const char *const children[] = { "granule", NULL };
     xmlNodePtr granule;
     size_t i;
 
-    for (i = 0; i < G_N_ELEMENTS(virDomainIOMMUAttrs); i++)
-        attrs[i] = virDomainIOMMUAttrs[i].name;
-    attrs[i] = NULL;
-
-    if (virDomainIOMMUCheckMisspellings(node, error) < 0 ||
-        virXMLCheckNode(node, attrs, children, error) < 0)
+    if (virDomainIOMMUCheckMisspellings(node, error) < 0)
         return -1;
 
     for (i = 0; i < G_N_ELEMENTS(virDomainIOMMUAttrs); i++) {
@@ -299,16 +290,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainIOMMUDef, virDomainIOMMUDefFree);
 virDomainIOMMUDef *
 virDomainIOMMUDefParseXML(xmlNodePtr node, GError **error)
 {
-    static const char *const attrs[] = { "model", NULL };
-    static const char *const children[] = { "driver", "address", "alias", "acpi", NULL };
     g_autoptr(virDomainIOMMUDef) iommu = g_new0(virDomainIOMMUDef, 1);
     xmlNodePtr driver;
     int model = 0;
 
     virDomainIOMMUDriverDefInit(&iommu->driver);
 
-    if (virXMLCheckNode(node, attrs, children, error) < 0 ||
-        virXMLPropEnum(node, "model", virDomainIOMMUModelTypeFromString,
+    if (virXMLPropEnum(node, "model", virDomainIOMMUModelTypeFromString,
                        VIR_XML_PROP_REQUIRED, &model, error) < 0)
         return NULL;
     iommu->model = model;
@@ -351,6 +339,7 @@ virDomainIOMMUDefFormat(virBuffer *buf, const virDomainIOMMUDef *iommu)
 
     if (iommu->hasDriver)
         virXMLFormatElementEmpty(&childBuf, "driver", &driverAttrBuf, &driverChildBuf);
+    virXMLShapeFormatOpaqueChildren(&childBuf, iommu->info.src, &virDomainIOMMUShape);
 
     virDomainDeviceInfoFormat(&childBuf, &iommu->info);
 
@@ -516,6 +505,53 @@ virDomainIOMMUDefResolve(virDomainIOMMUDef *iommu, GError **error)
 
 /* ---- <hostdev mode='subsystem' type='pci'> ------------------------------ */
 
+/* ---- shapes: what the model reads of these elements -------------------- */
+
+/* <iommu><driver> and <iommufd> are read whole: libvirt's grammar (and the
+ * superset grammar) allows nothing there that the model does not read. */
+static const virXMLShape virDomainIOMMUDriverShape = { "driver", NULL, NULL, true };
+static const char *const virDomainIOMMUAttrNames[] = { "model", NULL };
+static const char *const virDomainIOMMUFDAttrs[] = { "enabled", "fdgroup", NULL };
+static const virXMLShape *const virDomainIOMMUChildren[] = {
+    &virDomainIOMMUDriverShape, VIR_DOMAIN_INFO_SHAPES, NULL
+};
+const virXMLShape virDomainIOMMUShape = {
+    "iommu", virDomainIOMMUAttrNames, virDomainIOMMUChildren, false
+};
+const virXMLShape virDomainIOMMUFDShape = { "iommufd", virDomainIOMMUFDAttrs, NULL, false };
+
+static const char *const virDomainHostdevAttrs[] = { "mode", "type", "managed", NULL };
+static const char *const virDomainHostdevDriverAttrs[] = {
+    "name", "iommufd", "vpasidCapOffset", NULL
+};
+static const char *const virDomainHostdevRomAttrs[] = { "bar", "file", NULL };
+static const virXMLShape virDomainHostdevDriverShape = {
+    "driver", virDomainHostdevDriverAttrs, NULL, false
+};
+static const virXMLShape *const virDomainHostdevSourceChildren[] = {
+    &virDomainAddressShape, NULL
+};
+static const virXMLShape virDomainHostdevSourceShape = {
+    "source", NULL, virDomainHostdevSourceChildren, false
+};
+static const virXMLShape virDomainHostdevRomShape = { "rom", virDomainHostdevRomAttrs, NULL, false };
+static const virXMLShape *const virDomainHostdevChildren[] = {
+    &virDomainHostdevDriverShape, &virDomainHostdevSourceShape,
+    &virDomainHostdevRomShape, VIR_DOMAIN_INFO_SHAPES, NULL
+};
+const virXMLShape virDomainHostdevShape = {
+    "hostdev", virDomainHostdevAttrs, virDomainHostdevChildren, false
+};
+
+bool
+virDomainHostdevIsModeled(xmlNodePtr node)
+{
+    g_autofree char *mode = virXMLPropString(node, "mode");
+    g_autofree char *type = virXMLPropString(node, "type");
+
+    return g_strcmp0(mode, "subsystem") == 0 && g_strcmp0(type, "pci") == 0;
+}
+
 void
 virDomainHostdevDefFree(virDomainHostdevDef *hostdev)
 {
@@ -533,11 +569,8 @@ static int
 virDomainHostdevDriverParseXML(xmlNodePtr node, virDomainHostdevDef *hostdev,
                                GError **error)
 {
-    static const char *const attrs[] = { "name", "iommufd", "vpasidCapOffset", NULL };
     int rc;
 
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0)
-        return -1;
     hostdev->driverName = virXMLPropString(node, "name");
     if (virXMLPropTristateBool(node, "iommufd", VIR_XML_PROP_NONE,
                                &hostdev->iommufd, error) < 0)
@@ -553,11 +586,8 @@ static int
 virDomainHostdevSourceParseXML(xmlNodePtr node, virDomainHostdevDef *hostdev,
                                GError **error)
 {
-    static const char *const children[] = { "address", NULL };
     xmlNodePtr addr;
 
-    if (virXMLCheckNode(node, NULL, children, error) < 0)
-        return -1;
     if (!(addr = virXMLNodeGetChild(node, "address")))
         return virReportError(error, VIR_ERR_XML_ERROR, "%s",
                               _("PCI host devices must have a <source><address> with domain, bus, slot and function"));
@@ -568,10 +598,7 @@ static int
 virDomainHostdevRomParseXML(xmlNodePtr node, virDomainHostdevDef *hostdev,
                             GError **error)
 {
-    static const char *const attrs[] = { "bar", "file", NULL };
-
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0 ||
-        virXMLPropTristateSwitch(node, "bar", VIR_XML_PROP_NONE,
+    if (virXMLPropTristateSwitch(node, "bar", VIR_XML_PROP_NONE,
                                  &hostdev->romBar, error) < 0)
         return -1;
     hostdev->romFile = virXMLPropString(node, "file");
@@ -581,23 +608,10 @@ virDomainHostdevRomParseXML(xmlNodePtr node, virDomainHostdevDef *hostdev,
 virDomainHostdevDef *
 virDomainHostdevDefParseXML(xmlNodePtr node, GError **error)
 {
-    static const char *const attrs[] = { "mode", "type", "managed", NULL };
-    static const char *const children[] = {
-        "driver", "source", "rom", "address", "alias", "acpi", NULL
-    };
     g_autoptr(virDomainHostdevDef) hostdev = g_new0(virDomainHostdevDef, 1);
-    g_autofree char *mode = virXMLPropString(node, "mode");
-    g_autofree char *type = virXMLPropString(node, "type");
     xmlNodePtr child;
 
-    if (g_strcmp0(mode, "subsystem") != 0 || g_strcmp0(type, "pci") != 0) {
-        virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<hostdev mode='%1$s' type='%2$s'> is not supported by libvirt-viommu; only mode='subsystem' type='pci' is"),
-                       mode ? mode : "", type ? type : "");
-        return NULL;
-    }
-    if (virXMLCheckNode(node, attrs, children, error) < 0 ||
-        virXMLPropTristateBool(node, "managed", VIR_XML_PROP_NONE,
+    if (virXMLPropTristateBool(node, "managed", VIR_XML_PROP_NONE,
                                &hostdev->managed, error) < 0)
         return NULL;
 
@@ -628,11 +642,16 @@ virDomainHostdevDefFormat(virBuffer *buf, const virDomainHostdevDef *hostdev)
     g_auto(virBuffer) drvBuf = VIR_BUFFER_INITIALIZER;
     g_auto(virBuffer) romBuf = VIR_BUFFER_INITIALIZER;
     g_auto(virBuffer) srcBuf = VIR_BUFFER_INIT_CHILD(&childBuf);
+    g_auto(virBuffer) srcAttrBuf = VIR_BUFFER_INITIALIZER;
+
+    xmlNodePtr src = hostdev->info.src;
+    xmlNodePtr source = virXMLNodeGetChild(src, "source");
 
     virBufferAddLit(&attrBuf, " mode='subsystem' type='pci'");
     if (hostdev->managed)
         virBufferAsprintf(&attrBuf, " managed='%s'",
                           virTristateBoolTypeToString(hostdev->managed));
+    virXMLShapeFormatOpaqueAttrs(&attrBuf, src, &virDomainHostdevShape);
 
     virBufferEscapeString(&drvBuf, " name='%s'", hostdev->driverName);
     if (hostdev->iommufd)
@@ -641,17 +660,24 @@ virDomainHostdevDefFormat(virBuffer *buf, const virDomainHostdevDef *hostdev)
     if (hostdev->vpasidCapOffsetSet)
         virBufferAsprintf(&drvBuf, " vpasidCapOffset='0x%x'",
                           hostdev->vpasidCapOffset);
+    virXMLShapeFormatOpaqueAttrs(&drvBuf, virXMLNodeGetChild(src, "driver"),
+                                 &virDomainHostdevDriverShape);
     virXMLFormatElement(&childBuf, "driver", &drvBuf, NULL);
 
     virPCIDeviceAddressFormat(&srcBuf, &hostdev->source, false);
-    virXMLFormatElementEmpty(&childBuf, "source", NULL, &srcBuf);
+    virXMLShapeFormatOpaqueChildren(&srcBuf, source, &virDomainHostdevSourceShape);
+    virXMLShapeFormatOpaqueAttrs(&srcAttrBuf, source, &virDomainHostdevSourceShape);
+    virXMLFormatElementEmpty(&childBuf, "source", &srcAttrBuf, &srcBuf);
 
     if (hostdev->romBar)
         virBufferAsprintf(&romBuf, " bar='%s'",
                           virTristateSwitchTypeToString(hostdev->romBar));
     virBufferEscapeString(&romBuf, " file='%s'", hostdev->romFile);
+    virXMLShapeFormatOpaqueAttrs(&romBuf, virXMLNodeGetChild(src, "rom"),
+                                 &virDomainHostdevRomShape);
     virXMLFormatElement(&childBuf, "rom", &romBuf, NULL);
 
+    virXMLShapeFormatOpaqueChildren(&childBuf, src, &virDomainHostdevShape);
     virDomainDeviceInfoFormat(&childBuf, &hostdev->info);
     virXMLFormatElement(buf, "hostdev", &attrBuf, &childBuf);
 }
@@ -661,13 +687,10 @@ virDomainHostdevDefFormat(virBuffer *buf, const virDomainHostdevDef *hostdev)
 int
 virDomainIOMMUFDParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    static const char *const attrs[] = { "enabled", "fdgroup", NULL };
-
     if (def->iommufd != VIR_TRISTATE_BOOL_ABSENT)
         return virReportError(error, VIR_ERR_XML_ERROR, "%s",
                               _("only one 'iommufd' element is supported"));
-    if (virXMLCheckNode(node, attrs, NULL, error) < 0 ||
-        virXMLPropTristateBool(node, "enabled", VIR_XML_PROP_REQUIRED,
+    if (virXMLPropTristateBool(node, "enabled", VIR_XML_PROP_REQUIRED,
                                &def->iommufd, error) < 0)
         return -1;
     def->iommufdFdgroup = virXMLPropString(node, "fdgroup");

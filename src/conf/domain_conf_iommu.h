@@ -8,6 +8,16 @@
 #pragma once
 
 #include "domain_conf.h"
+#include "virxmlopaque.h"
+
+/* What the model reads of <iommu>, a PCI <hostdev> and <iommufd> */
+extern const virXMLShape virDomainIOMMUShape;
+extern const virXMLShape virDomainHostdevShape;
+extern const virXMLShape virDomainIOMMUFDShape;
+
+/* Is the <hostdev> @node one the model holds (mode='subsystem'
+ * type='pci')? Any other is kept as an opaque device. */
+bool virDomainHostdevIsModeled(xmlNodePtr node);
 
 virDomainIOMMUDef *virDomainIOMMUDefParseXML(xmlNodePtr node, GError **error);
 void virDomainIOMMUDefFormat(virBuffer *buf, const virDomainIOMMUDef *iommu);

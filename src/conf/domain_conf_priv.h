@@ -7,6 +7,14 @@
 
 #include "domain_conf.h"
 #include "virxml.h"
+#include "virxmlopaque.h"
+
+/* Shapes of <address>, <alias> and <acpi>, which every device may have */
+extern const virXMLShape virDomainAddressShape;
+extern const virXMLShape virDomainAliasShape;
+extern const virXMLShape virDomainAcpiShape;
+#define VIR_DOMAIN_INFO_SHAPES \
+    &virDomainAddressShape, &virDomainAliasShape, &virDomainAcpiShape
 
 /* <address type='pci' .../> (guest) or a bare PCI address (hostdev source) */
 int virPCIDeviceAddressParseXML(xmlNodePtr node, virPCIDeviceAddress *addr,

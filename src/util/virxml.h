@@ -56,7 +56,8 @@ int virXMLPropEnum(xmlNodePtr node, const char *name,
 /* Text content of @node, whitespace kept (caller frees). */
 char *virXMLNodeContentString(xmlNodePtr node);
 
-/* First element child of @node called @name, or NULL. */
+/* First element child of @node called @name, or NULL (also for a NULL
+ * @node). */
 xmlNodePtr virXMLNodeGetChild(xmlNodePtr node, const char *name);
 /* Number of element children called @name. */
 size_t virXMLNodeCountChildren(xmlNodePtr node, const char *name);

@@ -11,7 +11,9 @@
  *   DO_TEST_PARSE_ERROR("NAME") NAME.xml fails; NAME.err holds the exact
  *                               message followed by a newline.
  * Every round trip is checked twice: the formatted output must parse and
- * format to itself again. VIR_TEST_REGENERATE_OUTPUT=1 rewrites .out.xml
+ * format to itself again. What the model does not hold
+ * (virDomainDefOpaqueParts) is compared with NAME.opaque, one path a
+ * line; a domain the model holds whole has no such file. VIR_TEST_REGENERATE_OUTPUT=1 rewrites .out.xml
  * and .err files (never the inputs).
  */
 #include <stdio.h>
@@ -34,13 +36,31 @@ typedef struct {
 } testDomainXMLInfo;
 
 static char *
-testFormatFile(const char *path, GError **error)
+testFormatFile(const char *path, char **opaque, GError **error)
 {
     g_autoptr(virDomainDef) def = virDomainDefParseFile(path, 0, error);
+    g_auto(GStrv) parts = NULL;
+    g_autofree char *joined = NULL;
 
     if (!def)
         return NULL;
+    if (opaque) {
+        parts = virDomainDefOpaqueParts(def);
+        joined = g_strjoinv("\n", parts);
+        *opaque = parts[0] ? g_strconcat(joined, "\n", NULL) : NULL;
+    }
     return virDomainDefFormat(def);
+}
+
+/* NAME.opaque lists what the model does not hold, and exists only then */
+static int
+testOpaqueParts(const char *name, const char *opaque)
+{
+    g_autofree char *path = virTestDataPathFormat(DATADIR, "%s.opaque", name);
+
+    if (!opaque && !g_file_test(path, G_FILE_TEST_EXISTS))
+        return 0;
+    return virTestCompareToFile(opaque ? opaque : "", path);
 }
 
 /* Formatting is a fixed point: parsing the output gives the same output. */
@@ -69,13 +89,16 @@ testRoundTrip(const testDomainXMLInfo *info)
 {
     g_autofree char *in = virTestDataPathFormat(DATADIR, "%s.xml", info->name);
     g_autofree char *actual = NULL;
+    g_autofree char *opaque = NULL;
     g_autoptr(GError) err = NULL;
 
     virTestUseFile(in);
-    if (!(actual = testFormatFile(in, &err))) {
+    if (!(actual = testFormatFile(in, &opaque, &err))) {
         fprintf(stderr, "%s: unexpected error: %s\n", info->name, err->message);
         return -1;
     }
+    if (testOpaqueParts(info->name, opaque) < 0)
+        return -1;
 
     if (info->kind == TEST_ROUNDTRIP_OUT) {
         g_autofree char *out = virTestDataPathFormat(DATADIR, "%s.out.xml", info->name);
@@ -107,7 +130,7 @@ testParseError(const testDomainXMLInfo *info)
     g_autoptr(GError) err = NULL;
 
     virTestUseFile(in);
-    if ((actual = testFormatFile(in, &err))) {
+    if ((actual = testFormatFile(in, NULL, &err))) {
         fprintf(stderr, "%s: parsed although an error was expected\n", info->name);
         return -1;
     }

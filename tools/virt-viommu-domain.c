@@ -26,6 +26,21 @@ vvParseDomainCommand(const char *cmd, GOptionEntry *entries,
     return (*argv)[1];
 }
 
+/* Say once, on stderr, what the command line leaves out: the parts of the
+ * domain the model does not hold (libvirt would translate them). */
+static void
+vvWarnOpaque(const virDomainDef *def)
+{
+    g_auto(GStrv) parts = virDomainDefOpaqueParts(def);
+    g_autofree char *joined = NULL;
+
+    if (!parts[0])
+        return;
+    joined = g_strjoinv(", ", parts);
+    fprintf(stderr, _("warning: the command line leaves out what virt-viommu does not model: %s\n"),
+            joined);
+}
+
 int
 vvCmdValidate(int argc, char **argv)
 {
@@ -77,6 +92,7 @@ vvCmdDomxmlToNative(int argc, char **argv)
         return vvReportError(err);
     line = qemuCommandLineToString(cmd);
     printf("%s\n", line);
+    vvWarnOpaque(prep->def);
     return VIRT_VIOMMU_EXIT_OK;
 }
 

@@ -2439,7 +2439,7 @@ virDomainDeviceCollectOpaque(const virDomainDef *def, const virDomainDeviceInfo 
     if (!info->src)
         return;
     name = (const char *)info->src->name;
-    prefix = g_strdup_printf("devices/%s", name);
+    prefix = g_strdup_printf("domain/devices/%s", name);
     virXMLShapeCollectOpaque(info->src, virDomainDeviceShape(name, info, def),
                              prefix, out);
 }
@@ -2466,7 +2466,7 @@ virDomainDevicesCollectOpaque(const virDomainDef *def, GPtrArray *out)
     for (i = 0; i < def->niommus; i++)
         virDomainDeviceCollectOpaque(def, &def->iommus[i]->info, out);
     for (i = 0; i < def->nothers; i++)
-        g_ptr_array_add(out, g_strdup_printf("devices/%s", def->others[i]->name));
+        g_ptr_array_add(out, g_strdup_printf("domain/devices/%s", def->others[i]->name));
 }
 
 GStrv

@@ -11,7 +11,10 @@
  *                               (major.minor) on ARCH, in libvirt's .args
  *                               layout;
  *   NAME.ARCH-VER.err           the exact error (plus a newline) when the
- *                               case must fail.
+ *                               case must fail;
+ *   NAME.leftout                what the command line leaves out
+ *                               (qemuDomainLeftOut), one path a line, for
+ *                               every version; absent when nothing is.
  * VER maps to tests/qemucapabilitiesdata/caps_VER.*_ARCH.xml (the newest
  * micro release recorded). A case may name a captured host tree
  * tests/hostdata/HOST/ that assigned devices are checked against.
@@ -33,6 +36,7 @@
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
 #include "qemu_domain_address.h"
+#include "qemu_opaque.h"
 #include "qemu_validate.h"
 #include "qemu_viommu.h"
 #include "virhostiommu.h"
@@ -241,6 +245,21 @@ testQemuCheckShellLine(const testQemuInfo *info, const qemuCommandLine *cmd)
 }
 
 
+/* NAME.leftout lists what the command line leaves out, and exists only then */
+static int
+testQemuCompareLeftOut(const testQemuInfo *info, const virDomainDef *def)
+{
+    g_auto(GStrv) parts = qemuDomainLeftOut(def);
+    g_autofree char *joined = g_strjoinv("\n", parts);
+    g_autofree char *actual = parts[0] ? g_strconcat(joined, "\n", NULL) : NULL;
+    g_autofree char *path = virTestDataPathFormat(DATADIR, "%s.leftout",
+                                                  info->name);
+
+    if (!actual && !g_file_test(path, G_FILE_TEST_EXISTS))
+        return 0;
+    return virTestCompareToFile(actual ? actual : "", path);
+}
+
 static int
 testQemuCommandLine(const void *opaque)
 {
@@ -285,7 +304,8 @@ testQemuCommandLine(const void *opaque)
 
     args = qemuCommandLineToArgsFile(cmd);
     path = testQemuOutputPath(info, "args");
-    if (virTestCompareToFile(args, path) < 0)
+    if (virTestCompareToFile(args, path) < 0 ||
+        testQemuCompareLeftOut(info, def) < 0)
         return -1;
 
     /* Address assignment changed @def like a define does; building again

@@ -9,6 +9,7 @@
 #include "virt-viommu.h"
 #include "qemu_command.h"
 #include "qemu_domain_prepare.h"
+#include "qemu_opaque.h"
 #include "qemu_viommu.h"
 
 /* Parse the options of a command taking exactly one DOMAIN.xml. */
@@ -27,11 +28,12 @@ vvParseDomainCommand(const char *cmd, GOptionEntry *entries,
 }
 
 /* Say once, on stderr, what the command line leaves out: the parts of the
- * domain the model does not hold (libvirt would translate them). */
+ * domain the model does not hold and the modeled devices the builder does
+ * not express (libvirt would translate them). */
 static void
 vvWarnOpaque(const virDomainDef *def)
 {
-    g_auto(GStrv) parts = virDomainDefOpaqueParts(def);
+    g_auto(GStrv) parts = qemuDomainLeftOut(def);
     g_autofree char *joined = NULL;
 
     if (!parts[0])

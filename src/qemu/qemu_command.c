@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "qemu_command.h"
+#include "qemu_opaque.h"
 #include "qemu_domain_address.h"
 #include "qemu_json.h"
 #include "qemu_viommu.h"
@@ -571,8 +572,10 @@ qemuBuildControllersCommandLine(GPtrArray *args, const virDomainDef *def,
         const virDomainControllerDef *cont = def->controllers[i];
         g_autofree char *what = NULL;
 
+        /* another model is left out (qemuDomainLeftOut says so) */
         if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_USB ||
-            cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
+            cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE ||
+            !qemuControllerIsTranslated(def, cont))
             continue;
         what = g_strdup_printf(_("USB controller index='%1$d'"), cont->idx);
         if (qemuBuildSimplePCIDevice(args, def, caps, &cont->info,
@@ -585,7 +588,8 @@ qemuBuildControllersCommandLine(GPtrArray *args, const virDomainDef *def,
         const virDomainControllerDef *cont = def->controllers[i];
         g_autofree char *what = NULL;
 
-        if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_SCSI)
+        if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_SCSI ||
+            !qemuControllerIsTranslated(def, cont))
             continue;
         what = g_strdup_printf(_("SCSI controller index='%1$d'"), cont->idx);
         if (qemuBuildSimplePCIDevice(args, def, caps, &cont->info,
@@ -593,17 +597,8 @@ qemuBuildControllersCommandLine(GPtrArray *args, const virDomainDef *def,
                                      what, error) < 0)
             return -1;
     }
-
-    for (i = 0; i < def->ncontrollers; i++) {
-        const virDomainControllerDef *cont = def->controllers[i];
-
-        /* q35's AHCI at 1f.2 is built in; more would need ich9-ahci */
-        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_SATA &&
-            (cont->idx != 0 || !virDomainDefIsQ35(def)))
-            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                                  _("SATA controller index='%1$d' is not supported: only the one built into q35 (index 0) is"),
-                                  cont->idx);
-    }
+    /* q35's AHCI at 1f.2 is built in; another SATA controller (ich9-ahci)
+     * is left out like the other controller types */
     return 0;
 }
 

@@ -493,7 +493,7 @@ mymain(void)
     DO_TEST_X86_BOTH_FAILURE("q35-address-conflict-builtin");
     DO_TEST_X86_BOTH_FAILURE("q35-sata-controller-address");
     DO_TEST_X86_BOTH_FAILURE("q35-host-model");
-    DO_TEST_X86_BOTH_FAILURE("q35-firmware-autoselect");
+    DO_TEST_X86_BOTH("q35-firmware-autoselect");
     DO_TEST_X86_BOTH_FAILURE("q35-scsi-no-controller");
     DO_TEST_X86_BOTH_FAILURE("q35-net-no-model");
     DO_TEST_X86_BOTH_FAILURE("q35-pci-bridge-index");

@@ -197,12 +197,11 @@ qemuPrepareFirmware(const virDomainDef *def, qemuFirmware *fw, GError **error)
 {
     memset(fw, 0, sizeof(*fw));
 
-    if (!def->loader) {
-        if (def->firmware == VIR_DOMAIN_OS_FIRMWARE_EFI)
-            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                                  _("firmware autoselection (<os firmware='efi'>) is not supported: give the firmware image in <loader> (and the variable store in <nvram>)"));
+    /* firmware autoselection: libvirt picks the image from the firmware
+     * descriptors of the host; the command line leaves it out
+     * (qemuDomainLeftOut names it) */
+    if (qemuFirmwareIsAutoselected(def) || !def->loader)
         return 0;
-    }
     if (!qemuLoaderIsPflash(def))
         return 0;
 

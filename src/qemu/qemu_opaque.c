@@ -177,6 +177,13 @@ qemuOpaquePrimaryVideo(const virDomainDef *def)
 /* ---- what the command line leaves out -------------------------------------- */
 
 bool
+qemuFirmwareIsAutoselected(const virDomainDef *def)
+{
+    return def->firmware == VIR_DOMAIN_OS_FIRMWARE_EFI &&
+           (!def->loader || !*def->loader);
+}
+
+bool
 qemuControllerIsTranslated(const virDomainDef *def,
                            const virDomainControllerDef *cont)
 {
@@ -219,6 +226,8 @@ qemuDomainLeftOut(const virDomainDef *def)
 
     for (i = 0; parts[i]; i++)
         g_ptr_array_add(out, g_strdup(parts[i]));
+    if (qemuFirmwareIsAutoselected(def))
+        g_ptr_array_add(out, g_strdup("domain/os/@firmware"));
     for (i = 0; i < def->ncontrollers; i++) {
         g_autofree char *path = NULL;
         size_t j;

@@ -37,6 +37,10 @@ virDomainOtherDeviceDef *qemuOpaquePrimaryVideo(const virDomainDef *def);
 bool qemuControllerIsTranslated(const virDomainDef *def,
                                 const virDomainControllerDef *cont);
 
+/* <os firmware='efi'> without a loader image: libvirt picks the image
+ * from the host's firmware descriptors, which the command line leaves out */
+bool qemuFirmwareIsAutoselected(const virDomainDef *def);
+
 /* Everything in @def the command line leaves out: the opaque parts and the
  * modeled devices the builder does not express, each once, as
  * "domain/devices/controller[@type='virtio-serial']"-like paths. */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "qemu_domain_address.h"
+#include "qemu_opaque.h"
 #include "virerror.h"
 #include "virpci.h"
 
@@ -64,12 +65,20 @@ typedef struct {
     unsigned int connect;           /* one qemuPCIConnect bit */
     bool hotplug;                   /* needs a hot-pluggable slot */
     bool aggregate;                 /* may share a slot (root ports) */
+    bool placed;                    /* given its chipset slot already */
+    /* a conventional opaque device on q35 that may have a chipset slot;
+     * without it, it waits for libvirt's pcie-to-pci-bridge like the
+     * others of its kind */
+    bool chipsetOnly;
     char *desc;                     /* for messages */
 } qemuPCIDev;
 
 typedef struct {
     GArray *buses;        /* qemuPCIBus, indexed by controller index */
     GPtrArray *devs;      /* qemuPCIDev *, in assignment order */
+    /* device infos of what libvirt adds that the model does not hold (the
+     * implicit virtio-serial controller): they take a slot all the same */
+    GPtrArray *implicit;
     bool dryRun;          /* first pass: may add root ports, writes nothing */
     unsigned int added;   /* root ports added by the first pass */
 } qemuPCIAddrSet;
@@ -92,6 +101,8 @@ qemuPCIAddrSetFree(qemuPCIAddrSet *set)
         return;
     g_array_unref(set->buses);
     g_ptr_array_unref(set->devs);
+    if (set->implicit)
+        g_ptr_array_unref(set->implicit);
     g_free(set);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuPCIAddrSet, qemuPCIAddrSetFree);
@@ -452,6 +463,102 @@ qemuPCIDescribeAlias(const char *what, const char *alias, size_t i)
 }
 
 
+/* The opaque devices of libvirt's assignment stage @stage that take a PCI
+ * slot: a PCIe endpoint gets a root port on q35; a conventional PCI device
+ * without an address is left to libvirt's pcie-to-pci-bridge on q35, which
+ * the model does not add (docs/libvirt-differences.md). The primary video
+ * is always collected: it gets its chipset slot first
+ * (qemuPCIAddrSetPlaceChipsetSlots). */
+static void
+qemuPCIAddrSetAddOthers(qemuPCIAddrSet *set, virDomainDef *def, const char *stage)
+{
+    virDomainOtherDeviceDef *primary = qemuOpaquePrimaryVideo(def);
+    size_t i;
+
+    for (i = 0; i < def->nothers; i++) {
+        virDomainOtherDeviceDef *dev = def->others[i];
+        qemuOpaquePCIKind kind = qemuOpaqueDevicePCIKind(dev);
+        bool addressed = dev->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+        unsigned int connect = kind == QEMU_OPAQUE_PCI_CONVENTIONAL ?
+            QEMU_PCI_CONNECT_PCI_DEVICE : QEMU_PCI_CONNECT_PCIE_DEVICE;
+
+        bool chipset = dev == primary || qemuOpaqueIsICH9Sound(dev);
+
+        if (!g_str_equal(qemuOpaqueDeviceStage(dev), stage))
+            continue;
+        if (!addressed && !chipset &&
+            (dev->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE ||
+             kind == QEMU_OPAQUE_PCI_NONE ||
+             (kind == QEMU_OPAQUE_PCI_CONVENTIONAL && virDomainDefIsQ35(def))))
+            continue;
+        qemuPCIAddrSetAddDev(set, &dev->info, NULL, connect, true,
+                             qemuPCIDescribeAlias(dev->name, dev->info.alias, i));
+        if (chipset && !addressed && kind == QEMU_OPAQUE_PCI_CONVENTIONAL &&
+            virDomainDefIsQ35(def)) {
+            qemuPCIDev *last = set->devs->pdata[set->devs->len - 1];
+
+            last->chipsetOnly = true;
+        }
+    }
+}
+
+
+/* libvirt adds a virtio-serial controller for a virtio channel or console
+ * when the domain has none; it takes a PCIe slot among the controllers */
+static void
+qemuPCIAddrSetAddImplicitVirtioSerial(qemuPCIAddrSet *set, virDomainDef *def)
+{
+    virDomainDeviceInfo *info;
+
+    if (!qemuOpaqueNeedsVirtioSerial(def))
+        return;
+    if (!set->implicit)
+        set->implicit = g_ptr_array_new_with_free_func(g_free);
+    info = g_new0(virDomainDeviceInfo, 1);
+    g_ptr_array_add(set->implicit, info);
+    qemuPCIAddrSetAddDev(set, info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+                         g_strdup(_("the virtio-serial controller libvirt adds")));
+}
+
+
+/* How a controller other than a PCI one connects, 0 for none (libvirt's
+ * stage of "device controllers": USB, SCSI, virtio-serial, NVMe, SATA and
+ * IDE beyond the built-in ones) */
+static unsigned int
+qemuPCIOtherControllerConnect(const virDomainDef *def,
+                              const virDomainControllerDef *cont)
+{
+    switch (cont->type) {
+    case VIR_DOMAIN_CONTROLLER_TYPE_USB:
+        if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE ||
+            cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB1 ||
+            cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QUSB2)
+            return 0;
+        if (cont->model < 0 || cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI ||
+            cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NEC_XHCI)
+            return QEMU_PCI_CONNECT_PCIE_DEVICE;
+        return QEMU_PCI_CONNECT_PCI_DEVICE;
+    case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
+        if (cont->model < 0 || cont->model == VIR_DOMAIN_CONTROLLER_MODEL_SCSI_VIRTIO_SCSI ||
+            cont->model == VIR_DOMAIN_CONTROLLER_MODEL_SCSI_VIRTIO_NON_TRANSITIONAL)
+            return QEMU_PCI_CONNECT_PCIE_DEVICE;
+        if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_SCSI_NCR53C90)
+            return 0;
+        return QEMU_PCI_CONNECT_PCI_DEVICE;
+    case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+    case VIR_DOMAIN_CONTROLLER_TYPE_NVME:
+        return QEMU_PCI_CONNECT_PCIE_DEVICE;
+    case VIR_DOMAIN_CONTROLLER_TYPE_SATA:
+        /* the q35 built-in one at 1f.2 is reserved as a built-in */
+        return cont->idx == 0 && virDomainDefIsQ35(def) ? 0 : QEMU_PCI_CONNECT_PCIE_DEVICE;
+    case VIR_DOMAIN_CONTROLLER_TYPE_IDE:
+        return cont->idx == 0 ? 0 : QEMU_PCI_CONNECT_PCI_DEVICE;
+    default:
+        return 0;
+    }
+}
+
+
 /* Every device that has or needs a PCI address, in libvirt's order */
 static void
 qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
@@ -476,23 +583,33 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
                                              cont->idx, qemuPCIModelName(cont->model)));
     }
 
+    qemuPCIAddrSetAddOthers(set, def, "filesystem");
+
     for (i = 0; i < def->nnets; i++)
         qemuPCIAddrSetAddDev(set, &def->nets[i]->info, NULL,
                              QEMU_PCI_CONNECT_PCIE_DEVICE, true,
                              qemuPCIDescribeAlias("interface", def->nets[i]->info.alias, i));
+    qemuPCIAddrSetAddOthers(set, def, "interface");
+    qemuPCIAddrSetAddOthers(set, def, "sound");
 
     for (i = 0; i < def->ncontrollers; i++) {
         virDomainControllerDef *cont = def->controllers[i];
+        unsigned int connect;
 
-        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_USB &&
-            cont->model != VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE) {
-            qemuPCIAddrSetAddDev(set, &cont->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, true,
-                                 g_strdup_printf(_("USB controller index='%1$d'"), cont->idx));
-        } else if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_SCSI) {
-            qemuPCIAddrSetAddDev(set, &cont->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, true,
-                                 g_strdup_printf(_("SCSI controller index='%1$d'"), cont->idx));
-        }
+        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
+            !(connect = qemuPCIOtherControllerConnect(def, cont)))
+            continue;
+        /* a conventional PCI controller on q35 waits for libvirt's
+         * pcie-to-pci-bridge, as conventional opaque devices do */
+        if (connect == QEMU_PCI_CONNECT_PCI_DEVICE && virDomainDefIsQ35(def) &&
+            cont->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
+            continue;
+        qemuPCIAddrSetAddDev(set, &cont->info, NULL, connect, true,
+                             g_strdup_printf(_("%1$s controller index='%2$d'"),
+                                             virDomainControllerTypeToString(cont->type),
+                                             cont->idx));
     }
+    qemuPCIAddrSetAddImplicitVirtioSerial(set, def);
 
     for (i = 0; i < def->ndisks; i++) {
         virDomainDiskDef *disk = def->disks[i];
@@ -501,6 +618,7 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
             qemuPCIAddrSetAddDev(set, &disk->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, true,
                                  g_strdup_printf(_("disk '%1$s'"), NULLSTR(disk->dst)));
     }
+    qemuPCIAddrSetAddOthers(set, def, "disk");
 
     for (i = 0; i < def->nhostdevs; i++) {
         virDomainHostdevDef *hostdev = def->hostdevs[i];
@@ -511,10 +629,18 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
                              g_strdup_printf(_("%1$s (host device %2$s)"), what, src));
     }
 
+    qemuPCIAddrSetAddOthers(set, def, "hostdev");
+
     if (def->memballoon && def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
         qemuPCIAddrSetAddDev(set, &def->memballoon->info, NULL,
                              QEMU_PCI_CONNECT_PCIE_DEVICE, true,
                              g_strdup(_("memballoon")));
+    qemuPCIAddrSetAddOthers(set, def, "memballoon");
+    qemuPCIAddrSetAddOthers(set, def, "rng");
+    qemuPCIAddrSetAddOthers(set, def, "watchdog");
+    qemuPCIAddrSetAddOthers(set, def, "video");
+    qemuPCIAddrSetAddOthers(set, def, "shmem");
+    qemuPCIAddrSetAddOthers(set, def, "input");
 
     /* virtio-iommu-pci and AMDVI-PCI are integrated devices of the root */
     for (i = 0; i < def->niommus; i++) {
@@ -525,6 +651,9 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
             qemuPCIAddrSetAddDev(set, &iommu->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, false,
                                  qemuPCIDescribeAlias("iommu", iommu->info.alias, i));
     }
+    qemuPCIAddrSetAddOthers(set, def, "vsock");
+    qemuPCIAddrSetAddOthers(set, def, "memory");
+    qemuPCIAddrSetAddOthers(set, def, "crypto");
 }
 
 
@@ -600,6 +729,68 @@ qemuPCIAddrSetReserveBuiltins(qemuPCIAddrSet *set, virDomainDef *def,
 }
 
 
+/* The collected device whose info is @info */
+static qemuPCIDev *
+qemuPCIAddrSetFindDev(qemuPCIAddrSet *set, const virDomainDeviceInfo *info)
+{
+    size_t i;
+
+    for (i = 0; i < set->devs->len; i++) {
+        qemuPCIDev *dev = set->devs->pdata[i];
+
+        if (dev->info == info)
+            return dev;
+    }
+    return NULL;
+}
+
+
+/* Put an unaddressed device at the slot of the root bus the chipset has
+ * for it, if that slot is free (else it is assigned like any other) */
+static void
+qemuPCIAddrSetPlaceAt(qemuPCIAddrSet *set, virDomainDeviceInfo *info,
+                      unsigned int slot)
+{
+    qemuPCIBus *root = qemuPCIAddrSetBus(set, 0);
+    qemuPCIDev *dev = qemuPCIAddrSetFindDev(set, info);
+
+    if (!dev || !root || info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE ||
+        root->used[slot] != 0)
+        return;
+    qemuPCIBusTake(root, slot, 0, dev);
+    dev->placed = true;
+    if (!set->dryRun) {
+        info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+        memset(&info->pci, 0, sizeof(info->pci));
+        info->pci.slot = slot;
+    }
+}
+
+
+/* What libvirt puts at fixed slots of the chipset before assigning the
+ * rest: the primary video card at 00:01.0 on q35 (00:02.0 behind PIIX3 on
+ * i440fx), an ICH9 sound card at 00:1b.0 on q35 */
+static void
+qemuPCIAddrSetPlaceChipsetSlots(qemuPCIAddrSet *set, virDomainDef *def)
+{
+    virDomainOtherDeviceDef *video = qemuOpaquePrimaryVideo(def);
+    size_t i;
+
+    if (video && virDomainDefIsQ35(def))
+        qemuPCIAddrSetPlaceAt(set, &video->info, 1);
+    else if (video && !virDomainDefIsVirt(def))
+        qemuPCIAddrSetPlaceAt(set, &video->info, 2);
+    for (i = 0; i < def->nothers && virDomainDefIsQ35(def); i++) {
+        virDomainOtherDeviceDef *dev = def->others[i];
+
+        if (qemuOpaqueIsICH9Sound(dev)) {
+            qemuPCIAddrSetPlaceAt(set, &dev->info, 0x1b);
+            break;
+        }
+    }
+}
+
+
 static int
 qemuPCIAddrSetRun(qemuPCIAddrSet *set, virDomainDef *def, GError **error)
 {
@@ -616,10 +807,13 @@ qemuPCIAddrSetRun(qemuPCIAddrSet *set, virDomainDef *def, GError **error)
             return -1;
     }
 
+    qemuPCIAddrSetPlaceChipsetSlots(set, def);
+
     for (i = 0; i < set->devs->len; i++) {
         qemuPCIDev *dev = set->devs->pdata[i];
 
         if (dev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
+            !dev->placed && !dev->chipsetOnly &&
             qemuPCIAddrSetAssign(set, dev, error) < 0)
             return -1;
     }

@@ -174,6 +174,43 @@ qemuOpaquePrimaryVideo(const virDomainDef *def)
     return NULL;
 }
 
+bool
+qemuOpaqueIsICH9Sound(const virDomainOtherDeviceDef *dev)
+{
+    g_autofree char *model = NULL;
+
+    if (!g_str_equal(dev->name, "sound"))
+        return false;
+    model = qemuOpaqueProp(dev, NULL, "model");
+    return g_strcmp0(model, "ich9") == 0;
+}
+
+bool
+qemuOpaqueNeedsVirtioSerial(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->type == VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL)
+            return false;
+    }
+    for (i = 0; i < def->nconsoles; i++) {
+        if (g_strcmp0(def->consoles[i]->targetType, "virtio") == 0)
+            return true;
+    }
+    for (i = 0; i < def->nothers; i++) {
+        const virDomainOtherDeviceDef *dev = def->others[i];
+        g_autofree char *type = NULL;
+
+        if (!g_str_equal(dev->name, "channel") && !g_str_equal(dev->name, "console"))
+            continue;
+        type = qemuOpaqueProp(dev, "target", "type");
+        if (g_strcmp0(type, "virtio") == 0)
+            return true;
+    }
+    return false;
+}
+
 /* ---- what the command line leaves out -------------------------------------- */
 
 bool

@@ -32,6 +32,13 @@ const char *qemuOpaqueDeviceStage(const virDomainOtherDeviceDef *dev);
  * (00:01.0 on q35, 00:02.0 on i440fx), else NULL */
 virDomainOtherDeviceDef *qemuOpaquePrimaryVideo(const virDomainDef *def);
 
+/* Is @dev an ICH9 sound card (which libvirt puts at 00:1b.0 on q35)? */
+bool qemuOpaqueIsICH9Sound(const virDomainOtherDeviceDef *dev);
+
+/* Does libvirt add a virtio-serial controller to @def (a virtio channel
+ * or console, and no virtio-serial controller)? */
+bool qemuOpaqueNeedsVirtioSerial(const virDomainDef *def);
+
 /* Does the command-line builder express this controller? (USB qemu-xhci
  * or none, virtio-scsi, PCI, the q35 built-in SATA) */
 bool qemuControllerIsTranslated(const virDomainDef *def,

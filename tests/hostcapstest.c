@@ -39,6 +39,7 @@ typedef struct {
 
 static int (*shimOpenCount)(void);
 static int (*shimBoundCount)(void);
+static int (*shimCdevOpenCalls)(void);
 
 static char *
 treePath(const char *tree)
@@ -150,16 +151,16 @@ testProbeWithoutShim(const void *opaque G_GNUC_UNUSED)
     virIOMMUFDHwInfoResult res;
     g_autofree char *reason = NULL;
 
-    if (virIOMMUFDProbeDevice(regular, regular, &res) == 0 ||
+    if (virIOMMUFDProbeDevice(regular, regular, 0, &res) == 0 ||
         res.step != VIR_IOMMUFD_STEP_NOT_CHARDEV)
         return -1;
     reason = virIOMMUFDProbeErrorReason(&res, "/dev/iommu", "/dev/vfio/devices/vfio0");
-    if (strcmp(reason, "'/dev/iommu' or '/dev/vfio/devices/vfio0' is not a character device (a captured host tree can only be deep-probed through a test shim)") != 0) {
+    if (strcmp(reason, "'/dev/iommu' is not a character device (a link, a FIFO or a file): it was not opened (a captured host tree can only be deep-probed through a test shim)") != 0) {
         fprintf(stderr, "got: %s\n", reason);
         return -1;
     }
     g_free(reason);
-    if (virIOMMUFDProbeDevice(missing, regular, &res) == 0 ||
+    if (virIOMMUFDProbeDevice(missing, regular, 0, &res) == 0 ||
         res.step != VIR_IOMMUFD_STEP_OPEN_IOMMU || res.errnum != ENOENT)
         return -1;
     reason = virIOMMUFDProbeErrorReason(&res, "/dev/iommu", "/dev/vfio/devices/vfio0");
@@ -305,6 +306,7 @@ typedef struct {
     const char *file;       /* in the copy of intel-client-nest */
     const char *data;
     guint64 len;
+    bool deep;              /* the deep probe must refuse the node unopened */
 } hostileCase;
 
 #define HOSTILE_DEV "sys/devices/pci0000:00/0000:00:02.0"
@@ -334,6 +336,13 @@ static const hostileCase hostileCases[] = {
     { "physfn-not-address", HOSTILE_LINK, HOSTILE_DEV "/physfn", "../../etc", 0 },
     { "pasid-width-0", HOSTILE_PASID, NULL, NULL, 0 },
     { "pasid-width-31", HOSTILE_PASID, NULL, NULL, 31 },
+    { "deep-cdev-zero-link", HOSTILE_LINK, "dev/vfio/devices/vfio0", "/dev/zero", 0, true },
+    { "deep-cdev-fifo", HOSTILE_FIFO, "dev/vfio/devices/vfio0", NULL, 0, true },
+    { "deep-iommu-zero-link", HOSTILE_LINK, "dev/iommu", "/dev/zero", 0, true },
+    { "deep-cdev-wrong-number", HOSTILE_CONTENT, HOSTILE_DEV "/vfio-dev/vfio0/dev",
+      "511:7\n", 6, true },
+    { "deep-cdev-no-number", HOSTILE_CONTENT, HOSTILE_DEV "/vfio-dev/vfio0/dev",
+      "vfio\n", 5, true },
 };
 
 /* Set the Max PASID Width (bits 12:8 of the PASID capability register) */
@@ -385,16 +394,24 @@ hostileApply(const char *tree, const hostileCase *c)
 /* The probe of the hostile copy: its error, or the reason the device's
  * capabilities are not reported */
 static char *
-hostileOutcome(const char *tree)
+hostileOutcome(const char *tree, bool deep)
 {
     g_autoptr(virHostIOMMU) host = NULL;
     g_autoptr(GError) err = NULL;
     const virHostIOMMUDevice *dev;
     g_autoptr(GString) msg = NULL;
+    int opens = shimCdevOpenCalls();
 
-    if (!(host = virHostIOMMUProbe(tree, NULL, false, &err)))
+    if (!(host = virHostIOMMUProbe(tree, NULL, deep, &err)))
         msg = g_string_new(err->message);
-    else if ((dev = virHostIOMMUFindDevice(host, "0000:00:02.0")) && !dev->capsKnown)
+    else if (!(dev = virHostIOMMUFindDevice(host, "0000:00:02.0")))
+        return g_strdup("no device\n");
+    else if (deep && dev->deep.error && shimCdevOpenCalls() == opens)
+        msg = g_string_new(dev->deep.error);
+    else if (deep)
+        return g_strdup_printf("deep probe: error '%s' after %d open(s) of the node\n",
+                               dev->deep.error ? dev->deep.error : "none", shimCdevOpenCalls() - opens);
+    else if (!dev->capsKnown)
         msg = g_string_new(dev->capsReason);
     else
         return g_strdup("probe succeeded\n");
@@ -427,7 +444,7 @@ testHostile(const void *opaque)
         fprintf(stderr, "cannot build the hostile tree: %s\n", g_strerror(errno));
         goto cleanup;
     }
-    actual = hostileOutcome(tree);
+    actual = hostileOutcome(tree, c->deep);
     ret = virTestCompareToFile(actual, expect);
 
  cleanup:
@@ -482,7 +499,8 @@ mymain(void)
 
     shimOpenCount = (int (*)(void))dlsym(RTLD_DEFAULT, "iommufdShimOpenCount");
     shimBoundCount = (int (*)(void))dlsym(RTLD_DEFAULT, "iommufdShimBoundCount");
-    if (!shimOpenCount || !shimBoundCount) {
+    shimCdevOpenCalls = (int (*)(void))dlsym(RTLD_DEFAULT, "iommufdShimCdevOpenCalls");
+    if (!shimOpenCount || !shimBoundCount || !shimCdevOpenCalls) {
         fprintf(stderr, "the iommufd shim is not loaded\n");
         return -1;
     }

@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "virerror.h"
 #include "virfile.h"
@@ -986,10 +988,40 @@ virHostIOMMUDeepStore(virHostIOMMUDevice *dev,
     }
 }
 
+/* The device number sysfs gives for the VFIO cdev of @dev
+ * (vfio-dev/vfioN/dev, "MAJOR:MINOR"): the node is opened only if it is
+ * that device. -1 with dev->deep.error set when it is not known. */
+static int
+virHostIOMMUVFIODevNumber(const char *root, virHostIOMMUDevice *dev,
+                          dev_t *rdev)
+{
+    g_autofree char *sysfs = virPCIDeviceSysfsPath(root, dev->address);
+    g_autofree char *name = g_path_get_basename(dev->vfioCdev);
+    g_autofree char *path = g_build_filename(sysfs, "vfio-dev", name, "dev", NULL);
+    g_autofree char *text = NULL;
+    g_autoptr(GError) err = NULL;
+    unsigned int maj, min;
+    int consumed = 0;
+
+    if (virFileReadBounded(path, VIR_FILE_MAX_SYSFS_ATTR,
+                           VIR_FILE_READ_TEXT | VIR_FILE_READ_NOFOLLOW |
+                           VIR_FILE_READ_ABSENT_OK, &text, NULL, &err) < 0 ||
+        !text || sscanf(g_strstrip(text), "%u:%u%n", &maj, &min, &consumed) != 2 ||
+        text[consumed] != '\0') {
+        dev->deep.error = g_strdup_printf(_("the device number of %1$s is not readable from sysfs (%2$s): its node is not opened"),
+                                          dev->vfioCdev,
+                                          err ? err->message : _("no MAJOR:MINOR"));
+        return -1;
+    }
+    *rdev = makedev(maj, min);
+    return 0;
+}
+
 static void
 virHostIOMMUDeepProbeDevice(virHostIOMMU *host, virHostIOMMUDevice *dev)
 {
     virIOMMUFDHwInfoResult res;
+    dev_t rdev = 0;
     g_autofree char *iommuPath = NULL;
     g_autofree char *cdevPath = NULL;
 
@@ -1014,9 +1046,11 @@ virHostIOMMUDeepProbeDevice(virHostIOMMU *host, virHostIOMMUDevice *dev)
         return;
     }
 
+    if (virHostIOMMUVFIODevNumber(host->root, dev, &rdev) < 0)
+        return;
     iommuPath = virHostIOMMURootPath(host->root, "dev/iommu");
     cdevPath = g_build_filename(host->root, dev->vfioCdev, NULL);
-    if (virIOMMUFDProbeDevice(iommuPath, cdevPath, &res) < 0) {
+    if (virIOMMUFDProbeDevice(iommuPath, cdevPath, rdev, &res) < 0) {
         g_autofree char *reason = NULL;
         g_autofree char *blockers = NULL;
 

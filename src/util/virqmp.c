@@ -247,14 +247,16 @@ virQMPDescribeStatus(int status)
 
 /* The monitor closed or timed out: say why, with what QEMU printed. */
 static int
-virQMPReportDeath(virQMP *qmp, const char *what, GError **error)
+virQMPReportDeath(virQMP *qmp, const char *what, bool timedOut, GError **error)
 {
     g_autofree char *log = NULL;
     g_autofree char *how = NULL;
     int status = 0;
 
-    /* give an exiting QEMU a moment to finish writing and exiting */
-    if (!virQMPReap(qmp, g_get_monotonic_time() + 2 * G_USEC_PER_SEC, &status)) {
+    /* give an exiting QEMU a moment to finish writing and exiting; one
+     * that used up its time gets none */
+    if (!virQMPReap(qmp, timedOut ? 0 : g_get_monotonic_time() + 2 * G_USEC_PER_SEC,
+                    &status)) {
         virQMPKill(qmp);
         how = g_strdup(_("killed after it stopped answering"));
     } else {
@@ -341,7 +343,7 @@ virQMPTimedOut(virQMP *qmp, GError **error)
         g_strdup_printf(_("did not answer on the QMP monitor within %1$u ms"),
                         qmp->timeoutMs);
 
-    virQMPReportDeath(qmp, what, error);
+    virQMPReportDeath(qmp, what, true, error);
     return NULL;
 }
 
@@ -372,7 +374,7 @@ virQMPReadMessage(virQMP *qmp, gint64 deadline, bool eofOK, GError **error)
         if (qmp->eof) {
             if (eofOK)
                 return NULL;
-            virQMPReportDeath(qmp, _("closed the QMP monitor"), error);
+            virQMPReportDeath(qmp, _("closed the QMP monitor"), false, error);
             return NULL;
         }
         if (g_get_monotonic_time() >= deadline)
@@ -400,7 +402,7 @@ virQMPReadMessage(virQMP *qmp, gint64 deadline, bool eofOK, GError **error)
                 if (eofOK)
                     return NULL;
                 virQMPReportDeath(qmp, _("exited without closing the QMP monitor"),
-                                  error);
+                                  false, error);
                 return NULL;
             }
             continue;
@@ -540,10 +542,14 @@ virQMPSendReceive(virQMP *qmp, const char *command, JsonNode *arguments,
             const char *cls = err ? json_object_get_string_member_with_default(err, "class", "") : "";
             const char *desc = err ? json_object_get_string_member_with_default(err, "desc", "") : "";
 
+            g_autofree char *descShown = virQMPShowText(desc, strlen(desc));
+            g_autofree char *clsShown = virQMPShowText(cls, strlen(cls));
+
             qmp->lastErrorClass = g_strdup(cls);
+            /* QEMU's words, but printable and bounded */
             virReportError(error, VIR_ERR_OPERATION_FAILED,
                            _("QMP command '%1$s' failed: %2$s (%3$s)"),
-                           command, desc, cls);
+                           command, descShown, clsShown);
             return NULL;
         }
         virReportError(error, VIR_ERR_INTERNAL_ERROR,

@@ -27,13 +27,21 @@ virXMLErrorCollect(void *opaque, const char *fmt, ...)
 char *
 virXMLReadFile(const char *path, GError **error)
 {
-    char *content = NULL;
+    g_autofree char *content = NULL;
+    const char *nul;
+    size_t len = 0;
 
     if (virFileReadBounded(path, VIR_XML_MAX_DOCUMENT_SIZE,
-                           VIR_FILE_READ_TEXT | VIR_FILE_READ_PIPE_OK,
-                           &content, NULL, error) < 0)
+                           VIR_FILE_READ_PIPE_OK, &content, &len, error) < 0)
         return NULL;
-    return content;
+    /* what follows a NUL byte would be silently ignored by the parser */
+    if ((nul = memchr(content, '\0', len))) {
+        virErrorSet(error, VIR_ERR_XML_ERROR,
+                    _("%1$s: the document contains a NUL byte at offset %2$zu"),
+                    path, (size_t)(nul - content));
+        return NULL;
+    }
+    return g_steal_pointer(&content);
 }
 
 /* SAX hook: the parser met "<!DOCTYPE". Stop before the internal subset

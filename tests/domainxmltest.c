@@ -18,8 +18,10 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutils.h"
+#include "virxml.h"
 #include "domain_conf.h"
 
 #define DATADIR "domainxmldata"
@@ -151,6 +153,65 @@ testDomainXML(const void *opaque)
     return testRoundTrip(info);
 }
 
+/* A domain padded with a comment to exactly @size bytes */
+static char *
+testPaddedDomain(size_t size)
+{
+    const char *head = "<domain type='kvm'>\n  <name>padded</name>\n"
+                       "  <memory unit='KiB'>1048576</memory>\n"
+                       "  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n"
+                       "  </os>\n</domain>\n<!--";
+    GString *doc = g_string_new(head);
+
+    while (doc->len < size - 4)
+        g_string_append_c(doc, 'x');
+    g_string_append(doc, "-->\n");
+    return g_string_free(doc, FALSE);
+}
+
+/* The size limit: VIR_XML_MAX_DOCUMENT_SIZE bytes pass, one more is
+ * refused, from a file and from a string */
+static int
+testDocumentSize(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *fits = testPaddedDomain(VIR_XML_MAX_DOCUMENT_SIZE);
+    g_autofree char *big = testPaddedDomain(VIR_XML_MAX_DOCUMENT_SIZE + 1);
+    g_autofree char *dir = g_dir_make_tmp("domainxmltest-XXXXXX", NULL);
+    g_autofree char *path = dir ? g_build_filename(dir, "big.xml", NULL) : NULL;
+    g_autofree char *expectFile = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(GError) err = NULL;
+    int ret = -1;
+
+    if (!dir || strlen(fits) != VIR_XML_MAX_DOCUMENT_SIZE)
+        return -1;
+    if (!(def = virDomainDefParseString(fits, 0, &err))) {
+        fprintf(stderr, "a document of the largest size is refused: %s\n", err->message);
+        goto cleanup;
+    }
+    g_clear_pointer(&def, virDomainDefFree);
+    if ((def = virDomainDefParseString(big, 0, &err)) ||
+        g_strcmp0(err->message, "XML error: [inline data]: the document is larger than 4194304 bytes") != 0) {
+        fprintf(stderr, "string: %s\n", err ? err->message : "accepted");
+        goto cleanup;
+    }
+    g_clear_error(&err);
+    expectFile = g_strdup_printf("Requested operation is not valid: file '%s' is larger than 4194304 bytes", path);
+    if (!g_file_set_contents(path, big, -1, NULL) ||
+        (def = virDomainDefParseFile(path, 0, &err)) ||
+        g_strcmp0(err->message, expectFile) != 0) {
+        fprintf(stderr, "file: %s\n", err ? err->message : "accepted");
+        goto cleanup;
+    }
+    ret = 0;
+
+ cleanup:
+    if (path)
+        unlink(path);
+    rmdir(dir);
+    return ret;
+}
+
 static int
 mymain(void)
 {
@@ -214,6 +275,12 @@ mymain(void)
 
     /* XML and subset errors */
     DO_TEST_PARSE_ERROR("err-xml-malformed");
+    DO_TEST_PARSE_ERROR("err-xml-entity-expansion");
+    DO_TEST_PARSE_ERROR("err-xml-external-entity");
+    DO_TEST_PARSE_ERROR("err-xml-xinclude");
+    DO_TEST_PARSE_ERROR("err-xml-nul");
+    if (virTestRun("domain XML size limit", testDocumentSize, NULL) < 0)
+        ret = -1;
     DO_TEST_PARSE_ERROR("err-root-element");
     DO_TEST_OUT("opaque-unknown-element");
     DO_TEST("libvirt-unknown-element");
@@ -267,6 +334,8 @@ mymain(void)
     DO_TEST_PARSE_ERROR("err-controller-root-address");
     DO_TEST_PARSE_ERROR("err-pci-address-duplicate");
     DO_TEST_PARSE_ERROR("err-pci-address-slot");
+    DO_TEST_PARSE_ERROR("err-pci-address-domain-wrap");
+    DO_TEST_PARSE_ERROR("err-pci-address-bus-wrap");
     DO_TEST_PARSE_ERROR("err-pci-address-function");
     DO_TEST_PARSE_ERROR("err-pci-address-host-bridge");
     DO_TEST_PARSE_ERROR("err-acpi-index-range");

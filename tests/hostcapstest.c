@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hostiommu_conf.h"
@@ -23,6 +25,7 @@
 #include "virerror.h"
 #include "virhostiommu.h"
 #include "viriommufd.h"
+#include "virpci.h"
 
 #define DATADIR "hostcapsdata"
 #define TREEDIR "hostdata"
@@ -36,6 +39,7 @@ typedef struct {
 
 static int (*shimOpenCount)(void);
 static int (*shimBoundCount)(void);
+static int (*shimCdevOpenCalls)(void);
 
 static char *
 treePath(const char *tree)
@@ -147,16 +151,16 @@ testProbeWithoutShim(const void *opaque G_GNUC_UNUSED)
     virIOMMUFDHwInfoResult res;
     g_autofree char *reason = NULL;
 
-    if (virIOMMUFDProbeDevice(regular, regular, &res) == 0 ||
+    if (virIOMMUFDProbeDevice(regular, regular, 0, &res) == 0 ||
         res.step != VIR_IOMMUFD_STEP_NOT_CHARDEV)
         return -1;
     reason = virIOMMUFDProbeErrorReason(&res, "/dev/iommu", "/dev/vfio/devices/vfio0");
-    if (strcmp(reason, "'/dev/iommu' or '/dev/vfio/devices/vfio0' is not a character device (a captured host tree can only be deep-probed through a test shim)") != 0) {
+    if (strcmp(reason, "'/dev/iommu' is not a character device (a link, a FIFO or a file): it was not opened (a captured host tree can only be deep-probed through a test shim)") != 0) {
         fprintf(stderr, "got: %s\n", reason);
         return -1;
     }
     g_free(reason);
-    if (virIOMMUFDProbeDevice(missing, regular, &res) == 0 ||
+    if (virIOMMUFDProbeDevice(missing, regular, 0, &res) == 0 ||
         res.step != VIR_IOMMUFD_STEP_OPEN_IOMMU || res.errnum != ENOENT)
         return -1;
     reason = virIOMMUFDProbeErrorReason(&res, "/dev/iommu", "/dev/vfio/devices/vfio0");
@@ -268,9 +272,186 @@ static const cliCase cliCases[] = {
       1, NULL, "error: XML document failed to validate against schema: hostiommu.rng: Element unit failed to validate attributes\n" },
     { "--host with --deep", { "--host", "@DATA/amd.xml", "--deep", NULL },
       2, NULL, "error: --host cannot be combined with --host-root, --deep or --device\nTry 'virt-viommu --help'.\n" },
+    { "empty --host-root", { "--host-root", "", NULL },
+      2, NULL, "error: --host-root must name a directory, not an empty string\nTry 'virt-viommu --help'.\n" },
+    { "missing --host-root", { "--host-root", "/nonexistent-host-root", NULL },
+      2, NULL, "error: --host-root '/nonexistent-host-root' is not a directory\nTry 'virt-viommu --help'.\n" },
+    { "file as --host-root", { "--host-root", "/dev/null", NULL },
+      2, NULL, "error: --host-root '/dev/null' is not a directory\nTry 'virt-viommu --help'.\n" },
+    { "domain out of range", { "--host-root", "@TREE/amd", "--device", "100000000:6a:01.0", NULL },
+      2, NULL, "error: invalid argument: Invalid PCI address domain='0x100000000' in '100000000:6a:01.0', must be <= 0xFFFF\n" },
+    { "bus out of range", { "--host-root", "@TREE/amd", "--device", "0000:100:01.0", NULL },
+      2, NULL, "error: invalid argument: Invalid PCI address bus='0x100' in '0000:100:01.0', must be <= 0xFF\n" },
+    { "slot out of range", { "--host-root", "@TREE/amd", "--device", "6a:20.0", NULL },
+      2, NULL, "error: invalid argument: Invalid PCI address slot='0x20' in '6a:20.0', must be <= 0x1F\n" },
+    { "function out of range", { "--host-root", "@TREE/amd", "--device", "0:6a:01.8", NULL },
+      2, NULL, "error: invalid argument: Invalid PCI address function='0x8' in '0:6a:01.8', must be <= 0x7\n" },
     { "extra argument", { "--host-root", "@TREE/amd", "amd", NULL },
       2, NULL, "error: unexpected argument 'amd'\nTry 'virt-viommu --help'.\n" },
 };
+
+/* ---- hostile host trees, built at run time in a copy of a tree ---------- */
+
+typedef enum {
+    HOSTILE_FIFO,       /* @file becomes a FIFO */
+    HOSTILE_LINK,       /* @file becomes a symbolic link to @data */
+    HOSTILE_SIZE,       /* @file becomes a sparse file of @len bytes */
+    HOSTILE_CONTENT,    /* @file gets the @len bytes of @data */
+    HOSTILE_PASID,      /* the device's Max PASID Width becomes @len */
+} hostileKind;
+
+typedef struct {
+    const char *name;       /* expected DATADIR/hostile-NAME.err */
+    hostileKind kind;
+    const char *file;       /* in the copy of intel-client-nest */
+    const char *data;
+    guint64 len;
+    bool deep;              /* the deep probe must refuse the node unopened */
+} hostileCase;
+
+#define HOSTILE_DEV "sys/devices/pci0000:00/0000:00:02.0"
+#define HOSTILE_CAP "sys/devices/virtual/iommu/dmar0/intel-iommu/cap"
+#define HOSTILE_KCONFIG "boot/config-6.8.0-45-generic"
+
+static const hostileCase hostileCases[] = {
+    { "fifo-config", HOSTILE_FIFO, HOSTILE_DEV "/config", NULL, 0 },
+    { "fifo-cap", HOSTILE_FIFO, HOSTILE_CAP, NULL, 0 },
+    { "fifo-cmdline", HOSTILE_FIFO, "proc/cmdline", NULL, 0 },
+    { "fifo-osrelease", HOSTILE_FIFO, "proc/sys/kernel/osrelease", NULL, 0 },
+    { "fifo-kconfig", HOSTILE_FIFO, HOSTILE_KCONFIG, NULL, 0 },
+    { "zero-cap", HOSTILE_LINK, HOSTILE_CAP, "/dev/zero", 0 },
+    { "zero-config", HOSTILE_LINK, HOSTILE_DEV "/config", "/dev/zero", 0 },
+    { "zero-kconfig", HOSTILE_LINK, HOSTILE_KCONFIG, "/dev/zero", 0 },
+    { "huge-cap", HOSTILE_SIZE, HOSTILE_CAP, NULL, 3ULL << 30 },
+    { "huge-config", HOSTILE_SIZE, HOSTILE_DEV "/config", NULL, 3ULL << 30 },
+    { "huge-cmdline", HOSTILE_SIZE, "proc/cmdline", NULL, 3ULL << 30 },
+    { "nul-cap", HOSTILE_CONTENT, HOSTILE_CAP, "19ed\0ff\n", 8 },
+    { "nul-cmdline", HOSTILE_CONTENT, "proc/cmdline", "ro\0intel_iommu=off\n", 19 },
+    { "ctrl-unit-name", HOSTILE_LINK, "sys/class/iommu/dmar\0339",
+      "../../devices/virtual/iommu/dmar1", 0 },
+    { "ctrl-driver-name", HOSTILE_LINK, HOSTILE_DEV "/driver",
+      "../../../bus/pci/drivers/vfio\001pci", 0 },
+    { "utf8-driver-name", HOSTILE_LINK, HOSTILE_DEV "/driver",
+      "../../../bus/pci/drivers/vfio\377pci", 0 },
+    { "physfn-not-address", HOSTILE_LINK, HOSTILE_DEV "/physfn", "../../etc", 0 },
+    { "pasid-width-0", HOSTILE_PASID, NULL, NULL, 0 },
+    { "pasid-width-31", HOSTILE_PASID, NULL, NULL, 31 },
+    { "deep-cdev-zero-link", HOSTILE_LINK, "dev/vfio/devices/vfio0", "/dev/zero", 0, true },
+    { "deep-cdev-fifo", HOSTILE_FIFO, "dev/vfio/devices/vfio0", NULL, 0, true },
+    { "deep-iommu-zero-link", HOSTILE_LINK, "dev/iommu", "/dev/zero", 0, true },
+    { "deep-cdev-wrong-number", HOSTILE_CONTENT, HOSTILE_DEV "/vfio-dev/vfio0/dev",
+      "511:7\n", 6, true },
+    { "deep-cdev-no-number", HOSTILE_CONTENT, HOSTILE_DEV "/vfio-dev/vfio0/dev",
+      "vfio\n", 5, true },
+};
+
+/* Set the Max PASID Width (bits 12:8 of the PASID capability register) */
+static int
+hostilePatchPASID(const char *config, unsigned int width)
+{
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    unsigned int off;
+
+    if (!g_file_get_contents(config, &data, &len, NULL) ||
+        !(off = virPCIConfigFindExtCap((const guint8 *)data, len,
+                                       VIR_PCI_EXT_CAP_ID_PASID)))
+        return -1;
+    data[off + 5] = (char)(((guint8)data[off + 5] & ~0x1f) | width);
+    return g_file_set_contents(config, data, len, NULL) ? 0 : -1;
+}
+
+static int
+hostileApply(const char *tree, const hostileCase *c)
+{
+    g_autofree char *path = c->file ? g_build_filename(tree, c->file, NULL) :
+                            g_build_filename(tree, HOSTILE_DEV, "config", NULL);
+    int fd;
+
+    if (c->kind != HOSTILE_PASID && unlink(path) < 0 && errno != ENOENT)
+        return -1;
+    switch (c->kind) {
+    case HOSTILE_FIFO:
+        return mkfifo(path, 0600);
+    case HOSTILE_LINK:
+        return symlink(c->data, path);
+    case HOSTILE_SIZE:
+        if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0)
+            return -1;
+        if (ftruncate(fd, (off_t)c->len) < 0) {
+            close(fd);
+            return -1;
+        }
+        return close(fd);
+    case HOSTILE_CONTENT:
+        return g_file_set_contents(path, c->data, c->len, NULL) ? 0 : -1;
+    case HOSTILE_PASID:
+        return hostilePatchPASID(path, c->len);
+    }
+    return -1;
+}
+
+/* The probe of the hostile copy: its error, or the reason the device's
+ * capabilities are not reported */
+static char *
+hostileOutcome(const char *tree, bool deep)
+{
+    g_autoptr(virHostIOMMU) host = NULL;
+    g_autoptr(GError) err = NULL;
+    const virHostIOMMUDevice *dev;
+    g_autoptr(GString) msg = NULL;
+    int opens = shimCdevOpenCalls();
+
+    if (!(host = virHostIOMMUProbe(tree, NULL, deep, &err)))
+        msg = g_string_new(err->message);
+    else if (!(dev = virHostIOMMUFindDevice(host, "0000:00:02.0")))
+        return g_strdup("no device\n");
+    else if (deep && dev->deep.error && shimCdevOpenCalls() == opens)
+        msg = g_string_new(dev->deep.error);
+    else if (deep)
+        return g_strdup_printf("deep probe: error '%s' after %d open(s) of the node\n",
+                               dev->deep.error ? dev->deep.error : "none", shimCdevOpenCalls() - opens);
+    else if (!dev->capsKnown)
+        msg = g_string_new(dev->capsReason);
+    else
+        return g_strdup("probe succeeded\n");
+    g_string_replace(msg, tree, "TREE", 0);
+    g_string_append_c(msg, '\n');
+    return g_string_free(g_steal_pointer(&msg), FALSE);
+}
+
+static int
+testHostile(const void *opaque)
+{
+    const hostileCase *c = opaque;
+    g_autofree char *src = treePath("intel-client-nest");
+    g_autofree char *tmp = g_dir_make_tmp("hostcapstest-XXXXXX", NULL);
+    g_autofree char *tree = tmp ? g_build_filename(tmp, "tree", NULL) : NULL;
+    g_autofree char *expect = virTestDataPathFormat(DATADIR, "hostile-%s.err", c->name);
+    g_autofree char *actual = NULL;
+    const char *cp[] = { "cp", "-a", src, tree, NULL };
+    const char *rm[] = { "rm", "-rf", tmp, NULL };
+    /* cp must read the tree's node files, not the shim's stand-ins */
+    g_auto(GStrv) env = g_environ_unsetenv(g_get_environ(), "LD_PRELOAD");
+    int status = -1;
+    int ret = -1;
+
+    if (!tmp)
+        return -1;
+    if (!g_spawn_sync(NULL, (char **)cp, env, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                      NULL, NULL, &status, NULL) || status != 0 ||
+        hostileApply(tree, c) < 0) {
+        fprintf(stderr, "cannot build the hostile tree: %s\n", g_strerror(errno));
+        goto cleanup;
+    }
+    actual = hostileOutcome(tree, c->deep);
+    ret = virTestCompareToFile(actual, expect);
+
+ cleanup:
+    g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                 NULL, NULL, NULL, NULL);
+    return ret;
+}
 
 static const char *const serverDevices[] = {
     "0000:17:00.0", "17:01.0", "0000:6a:01.0", "0000:99:00.0", NULL,
@@ -305,7 +486,8 @@ static const char *const parseErrors[] = {
     "bad-root", "bad-schema", "bad-registers", "bad-feature-twice",
     "bad-feature-applies", "bad-pasid-width", "bad-unit-twice",
     "bad-device-twice", "bad-device-unit", "bad-capability-mask",
-    "bad-idr-width", "bad-xml",
+    "bad-idr-width", "bad-xml", "bad-doctype", "bad-device-pasid-width-0",
+    "bad-device-pasid-width-32",
 };
 
 static int
@@ -317,7 +499,8 @@ mymain(void)
 
     shimOpenCount = (int (*)(void))dlsym(RTLD_DEFAULT, "iommufdShimOpenCount");
     shimBoundCount = (int (*)(void))dlsym(RTLD_DEFAULT, "iommufdShimBoundCount");
-    if (!shimOpenCount || !shimBoundCount) {
+    shimCdevOpenCalls = (int (*)(void))dlsym(RTLD_DEFAULT, "iommufdShimCdevOpenCalls");
+    if (!shimOpenCount || !shimBoundCount || !shimCdevOpenCalls) {
         fprintf(stderr, "the iommufd shim is not loaded\n");
         return -1;
     }
@@ -336,6 +519,11 @@ mymain(void)
     for (i = 0; i < G_N_ELEMENTS(cliCases); i++) {
         g_autofree char *title = g_strdup_printf("virt-viommu hostcaps: %s", cliCases[i].title);
         if (virTestRun(title, testCLI, &cliCases[i]) < 0)
+            ret = -1;
+    }
+    for (i = 0; i < G_N_ELEMENTS(hostileCases); i++) {
+        g_autofree char *title = g_strdup_printf("hostile tree %s", hostileCases[i].name);
+        if (virTestRun(title, testHostile, &hostileCases[i]) < 0)
             ret = -1;
     }
     if (virTestRun("parse partial document", testParseFile, "partial") < 0 ||

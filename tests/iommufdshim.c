@@ -4,6 +4,10 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
+ * lstat() of such a node file reports a character device (a node the test
+ * replaced with a FIFO or a link is reported as what it is); fstat() of a
+ * stand-in descriptor reports the same device.
+ *
  * open()/openat() (without O_CREAT) of a path ending in "/dev/iommu" or in
  * "/dev/vfio/devices/vfioN" (inside a captured host tree) reads that file's
  * "key=value" lines and hands out a real descriptor of /dev/null standing
@@ -16,6 +20,9 @@
  *
  * Keys (all optional):
  *   /dev/iommu:  open-errno=NAME
+ *   both:        rdev=MAJOR:MINOR, the device number lstat()/fstat() give
+ *                (default: 10:124 for /dev/iommu, 511:N for vfioN, the
+ *                numbers the trees' sysfs "dev" attributes hold)
  *   vfioN:       open-errno, bind-errno, hwinfo-errno=NAME; dev-id=N;
  *                kernel-struct-size=32|40 (32: a Linux 6.6 kernel that
  *                knows nothing after out_data_type); reject-larger=yes
@@ -38,6 +45,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define SHIM_MAX_FILES 64
@@ -60,6 +69,7 @@ typedef struct {
     uint64_t caps;
     uint8_t payload[64];
     size_t payloadLen;
+    dev_t rdev;
 } ShimFile;
 
 static ShimFile files[SHIM_MAX_FILES];
@@ -68,8 +78,10 @@ static ShimFile files[SHIM_MAX_FILES];
 int iommufdShimOpenCount(void);
 int iommufdShimBoundCount(void);
 int iommufdShimHwInfoCalls(void);
+int iommufdShimCdevOpenCalls(void);
 
 static int hwInfoCalls;
+static int cdevOpenCalls;   /* open() of a vfioN node, failed ones too */
 
 int open(const char *path, int flags, ...);
 int open64(const char *path, int flags, ...);
@@ -79,6 +91,10 @@ int __open_2(const char *path, int flags);
 int __open64_2(const char *path, int flags);
 int close(int fd);
 int ioctl(int fd, unsigned long request, ...);
+int lstat(const char *path, struct stat *sb);
+int lstat64(const char *path, struct stat64 *sb);
+int fstat(int fd, struct stat *sb);
+int fstat64(int fd, struct stat64 *sb);
 
 /* like the C library: a mode argument follows only for these flags */
 #define SHIM_NEEDS_MODE(flags) \
@@ -100,6 +116,10 @@ static int (*realOpen)(const char *, int, ...);
 static int (*realOpenat)(int, const char *, int, ...);
 static int (*realClose)(int);
 static int (*realIoctl)(int, unsigned long, ...);
+static int (*realLstat)(const char *, struct stat *);
+static int (*realLstat64)(const char *, struct stat64 *);
+static int (*realFstat)(int, struct stat *);
+static int (*realFstat64)(int, struct stat64 *);
 
 static void
 shimInit(void)
@@ -110,7 +130,12 @@ shimInit(void)
     realOpenat = dlsym(RTLD_NEXT, "openat");
     realClose = dlsym(RTLD_NEXT, "close");
     realIoctl = dlsym(RTLD_NEXT, "ioctl");
-    if (!realOpen || !realOpenat || !realClose || !realIoctl) {
+    realLstat = dlsym(RTLD_NEXT, "lstat");
+    realLstat64 = dlsym(RTLD_NEXT, "lstat64");
+    realFstat = dlsym(RTLD_NEXT, "fstat");
+    realFstat64 = dlsym(RTLD_NEXT, "fstat64");
+    if (!realOpen || !realOpenat || !realClose || !realIoctl ||
+        !realLstat || !realLstat64 || !realFstat || !realFstat64) {
         fprintf(stderr, "iommufdshim: cannot find the C library functions\n");
         abort();
     }
@@ -140,6 +165,12 @@ int
 iommufdShimHwInfoCalls(void)
 {
     return hwInfoCalls;
+}
+
+int
+iommufdShimCdevOpenCalls(void)
+{
+    return cdevOpenCalls;
 }
 
 static int
@@ -274,10 +305,24 @@ shimParseLine(ShimFile *f, char *line, int *openErrno)
         f->maxPasidLog2 = (unsigned int)strtoul(val, NULL, 0);
     else if (strcmp(key, "capabilities") == 0)
         f->caps = strtoull(val, NULL, 0);
+    else if (strcmp(key, "rdev") == 0)
+        f->rdev = makedev(strtoul(val, NULL, 10),
+                          strtoul(strchr(val, ':') ? strchr(val, ':') + 1 : "0",
+                                  NULL, 10));
     else if (!shimPayloadKey(f, key, strtoull(val, NULL, 0))) {
         fprintf(stderr, "iommufdshim: unknown key '%s'\n", key);
         abort();
     }
+}
+
+static dev_t
+shimDefaultRdev(const char *path)
+{
+    const char *name = strstr(path, "/dev/vfio/devices/vfio");
+
+    if (name)
+        return makedev(511, strtoul(name + 22, NULL, 10));
+    return makedev(10, 124);
 }
 
 /* Read the node file of the tree into @f; returns the errno open() must
@@ -301,6 +346,7 @@ shimLoad(int dirfd, const char *path, ShimFile *f)
     buf[len] = '\0';
 
     memset(f, 0, sizeof(*f));
+    f->rdev = shimDefaultRdev(path);
     f->devId = 1;
     f->boundTo = -1;
     f->kernelSize = 40;
@@ -320,6 +366,8 @@ shimOpen(int dirfd, const char *path, int flags, mode_t mode)
     shimInit();
     if (!(kind = shimKind(path, flags)))
         return realOpenat(dirfd, path, flags, mode);
+    if (kind == SHIM_CDEV)
+        cdevOpenCalls++;
 
     if ((err = shimLoad(dirfd, path, &tmp))) {
         errno = err;
@@ -341,6 +389,77 @@ shimOpen(int dirfd, const char *path, int flags, mode_t mode)
     tmp.kind = kind;
     files[i] = tmp;
     return tmp.fd;
+}
+
+/* A node file of the tree seen through lstat(): the character device it
+ * stands for. true when @sb was filled in (or the call failed: @rc). */
+static bool
+shimStatNode(const char *path, struct stat *sb, int *rc)
+{
+    ShimFile tmp;
+
+    shimInit();
+    if (!shimKind(path, 0))
+        return false;
+    if ((*rc = realLstat(path, sb)) < 0 || !S_ISREG(sb->st_mode))
+        return true;
+    shimLoad(AT_FDCWD, path, &tmp);
+    sb->st_mode = S_IFCHR | 0600;
+    sb->st_rdev = tmp.rdev;
+    sb->st_size = 0;
+    return true;
+}
+
+int
+lstat(const char *path, struct stat *sb)
+{
+    int rc;
+
+    if (shimStatNode(path, sb, &rc))
+        return rc;
+    return realLstat(path, sb);
+}
+
+int
+lstat64(const char *path, struct stat64 *sb)
+{
+    struct stat st;
+    int rc;
+
+    /* the same layout on the 64-bit hosts the tests run on */
+    _Static_assert(sizeof(struct stat) == sizeof(struct stat64),
+                   "struct stat and struct stat64 differ");
+    if (shimStatNode(path, &st, &rc)) {
+        memcpy(sb, &st, sizeof(st));
+        return rc;
+    }
+    return realLstat64(path, sb);
+}
+
+int
+fstat(int fd, struct stat *sb)
+{
+    ShimFile *f;
+    int rc;
+
+    shimInit();
+    rc = realFstat(fd, sb);
+    if (rc == 0 && (f = shimLookup(fd)))
+        sb->st_rdev = f->rdev;
+    return rc;
+}
+
+int
+fstat64(int fd, struct stat64 *sb)
+{
+    ShimFile *f;
+    int rc;
+
+    shimInit();
+    rc = realFstat64(fd, sb);
+    if (rc == 0 && (f = shimLookup(fd)))
+        sb->st_rdev = f->rdev;
+    return rc;
 }
 
 int

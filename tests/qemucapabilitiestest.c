@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -703,6 +704,63 @@ testQMPHang(const void *opaque G_GNUC_UNUSED)
                                  "within 300 ms (killed after it stopped answering): hanging");
 }
 
+/* @pid no longer runs (gone, or a zombie nobody reaped yet) */
+static bool
+testProcessGone(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
+    g_autofree char *stat = NULL;
+    const char *p;
+
+    if (kill(pid, 0) < 0 || !g_file_get_contents(path, &stat, NULL, NULL))
+        return true;
+    p = strrchr(stat, ')');
+    return p && p[1] == ' ' && p[2] == 'Z';
+}
+
+/* A hostile fake QEMU (CAPSDIR/hostile-qmp/NAME.sh): the client must end
+ * with the exact error of NAME.err, and no process it started may live on */
+static int
+testHostileQMP(const void *opaque)
+{
+    const char *name = opaque;
+    g_autofree char *script = virTestDataPathFormat(CAPSDIR, "hostile-qmp/%s.sh", name);
+    g_autofree char *errPath = virTestDataPathFormat(CAPSDIR, "hostile-qmp/%s.err", name);
+    g_autofree char *pidFile = g_build_filename(cacheState.tmpdir, "fakeqemu.pid", NULL);
+    g_autofree char *pidText = NULL;
+    const char *argv[] = { script, NULL };
+    /* only "trickle" must run into the deadline */
+    virQMPOptions opts = { .timeoutMs = g_str_equal(name, "trickle") ? 300 : 0 };
+    g_autoptr(virQMP) qmp = NULL;
+    g_autoptr(GError) err = NULL;
+    pid_t child;
+    int i;
+
+    virTestUseFile(script);
+    unlink(pidFile);
+    g_setenv("FAKEQEMU_PIDFILE", pidFile, TRUE);
+    qmp = virQMPStart(argv, &opts, &err);
+    g_unsetenv("FAKEQEMU_PIDFILE");
+    if (qmp) {
+        fprintf(stderr, "%s: the client accepted it\n", name);
+        return -1;
+    }
+    if (virTestCompareErrorToFile(err, errPath) < 0)
+        return -1;
+
+    /* a child the fake QEMU left behind was killed with its group */
+    if (!g_file_get_contents(pidFile, &pidText, NULL, NULL))
+        return 0;
+    child = (pid_t)g_ascii_strtoll(pidText, NULL, 10);
+    for (i = 0; i < 200 && child > 0 && !testProcessGone(child); i++)
+        g_usleep(10 * 1000);
+    if (child <= 0 || !testProcessGone(child)) {
+        fprintf(stderr, "%s: its child %d still runs\n", name, (int)child);
+        return -1;
+    }
+    return 0;
+}
+
 
 static int
 mymain(void)
@@ -775,6 +833,7 @@ mymain(void)
         ret = -1;
     if (virTestRun("qmp: hung process times out", testQMPHang, NULL) < 0)
         ret = -1;
+    testRunDir("hostile-qmp", ".sh", testHostileQMP, &ret);
 
     testRemoveTree(cacheState.tmpdir);
     g_free(cacheState.tmpdir);

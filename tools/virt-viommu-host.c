@@ -41,6 +41,8 @@ vvCmdHostcaps(int argc, char **argv)
         return vvUsageError(_("unexpected argument '%1$s'"), argv[1]);
     if (hostFile && (root || deep || devices))
         return vvUsageError(_("--host cannot be combined with --host-root, --deep or --device"));
+    if (!vvCheckHostRoot(root))
+        return VIRT_VIOMMU_EXIT_ENV;
 
     if (hostFile)
         host = virHostIOMMUParseFile(hostFile, &err);

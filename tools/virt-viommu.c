@@ -89,12 +89,31 @@ vvCheckArgsClear(vvCheckArgs *args)
 }
 
 bool
+vvCheckHostRoot(const char *root)
+{
+    if (!root)
+        return true;
+    /* '' would otherwise mean the real host, silently */
+    if (!*root) {
+        vvUsageError(_("--host-root must name a directory, not an empty string"));
+        return false;
+    }
+    if (!g_file_test(root, G_FILE_TEST_IS_DIR)) {
+        vvUsageError(_("--host-root '%1$s' is not a directory"), root);
+        return false;
+    }
+    return true;
+}
+
+bool
 vvCheckArgsValid(const vvCheckArgs *args)
 {
     if (args->hostFile && (args->hostRoot || args->deep)) {
         vvUsageError(_("--host cannot be combined with --host-root or --deep"));
         return false;
     }
+    if (!vvCheckHostRoot(args->hostRoot))
+        return false;
     if (args->qemuCaps && args->emulator) {
         vvUsageError(_("--qemu-caps cannot be combined with --emulator"));
         return false;

@@ -49,6 +49,8 @@ typedef struct {
 } vvCheckArgs;
 
 void vvCheckArgsClear(vvCheckArgs *args);
+/* --host-root, when given, names an existing directory (usage error) */
+bool vvCheckHostRoot(const char *root);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(vvCheckArgs, vvCheckArgsClear);
 
 #define VV_CHECK_OPTIONS(a) \

@@ -234,14 +234,18 @@ virPCIDeviceAddressParseField(xmlNodePtr node, const char *name,
                               unsigned int max, unsigned int *result,
                               GError **error)
 {
-    int rc = virXMLPropUInt(node, name, 0, VIR_XML_PROP_NONE, result, error);
+    unsigned long long val = 0;
+    /* read as 64 bits: a larger value must be refused, never wrapped */
+    int rc = virXMLPropULongLong(node, name, 0, VIR_XML_PROP_NONE, &val, error);
 
-    if (rc == 1 && *result > max) {
+    if (rc == 1 && val > max) {
         g_autofree char *raw = virXMLPropString(node, name);
         return virReportError(error, VIR_ERR_XML_ERROR,
                               _("Invalid PCI address %1$s='%2$s' in <%3$s>: it must be at most 0x%4$x"),
                               name, raw, (const char *)node->parent->name, max);
     }
+    if (rc == 1)
+        *result = (unsigned int)val;
     return rc < 0 ? -1 : 0;
 }
 

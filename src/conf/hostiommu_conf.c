@@ -431,6 +431,12 @@ virHostIOMMUParsePCICaps(xmlNodePtr node, virHostIOMMUDevice *dev,
             if (virXMLPropUInt(cur, "width", 10, VIR_XML_PROP_REQUIRED,
                                &dev->pasid.maxWidth, error) < 0)
                 return -1;
+            if (dev->pasid.maxWidth < 1 ||
+                dev->pasid.maxWidth > VIR_PCI_PASID_WIDTH_MAX)
+                return virReportError(error, VIR_ERR_XML_ERROR,
+                                      _("device '%1$s' has a PASID width of %2$u bits; valid widths are 1 to %3$d"),
+                                      dev->address, dev->pasid.maxWidth,
+                                      VIR_PCI_PASID_WIDTH_MAX);
             dev->pasid.exec = virHostIOMMUParseYes(cur, "exec");
             dev->pasid.priv = virHostIOMMUParseYes(cur, "priv");
             dev->pasid.enabled = virHostIOMMUParseYes(cur, "enabled");

@@ -417,14 +417,10 @@ qemuDomainCapsAddresses(const virHostIOMMU *host, const char *const *devices,
 
     if (devices) {
         for (i = 0; devices[i]; i++) {
-            char *addr = virPCIAddressNormalize(devices[i]);
+            char *addr = virPCIAddressParse(devices[i], error);
 
-            if (!addr) {
-                virReportError(error, VIR_ERR_INVALID_ARG,
-                               _("'%1$s' is not a PCI address (expected DDDD:BB:SS.F)"),
-                               devices[i]);
+            if (!addr)
                 return NULL;
-            }
             g_ptr_array_add(addrs, addr);
         }
     } else if (host) {

@@ -4,9 +4,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "virerror.h"
+#include "virfile.h"
 #include "virhostiommu.h"
 #include "viriommu.h"
 #include "viriommufd.h"
@@ -627,6 +630,7 @@ typedef struct {
     const char *root;
     char *cmdline;
     char *kconfig;
+    GError *fatal;      /* the first hostile file or name: ends the probe */
 } virHostIOMMUProbeCtxt;
 
 static char *
@@ -636,14 +640,25 @@ virHostIOMMURootPath(const char *root, const char *rel)
 }
 
 /* Contents of @root/@rel (@root: the probe root or a directory below it),
- * stripped; NULL when unreadable */
+ * at most @maxlen bytes of text, stripped; NULL when absent or not
+ * readable. A file that is not a regular one, is too large or holds a NUL
+ * byte records the first such error in @ctxt (and gives NULL). The
+ * kernel's proc and sysfs files are never links, so a link is refused;
+ * @follow allows one where a distribution may use it (/boot). */
 static char *
-virHostIOMMUReadText(const char *root, const char *rel)
+virHostIOMMUReadText(virHostIOMMUProbeCtxt *ctxt, const char *root,
+                     const char *rel, size_t maxlen, bool follow)
 {
     g_autofree char *path = virHostIOMMURootPath(root, rel);
+    unsigned int flags = VIR_FILE_READ_TEXT | VIR_FILE_READ_ABSENT_OK;
     char *text = NULL;
 
-    if (!g_file_get_contents(path, &text, NULL, NULL))
+    if (!follow)
+        flags |= VIR_FILE_READ_NOFOLLOW;
+    if (ctxt->fatal)
+        return NULL;
+    if (virFileReadBounded(path, maxlen, flags, &text, NULL, &ctxt->fatal) < 0 ||
+        !text)
         return NULL;
     return g_strstrip(text);
 }
@@ -653,14 +668,37 @@ virHostIOMMUProbeKernel(virHostIOMMUProbeCtxt *ctxt)
 {
     g_autofree char *release = NULL;
 
-    ctxt->cmdline = virHostIOMMUReadText(ctxt->root, "proc/cmdline");
-    if ((release = virHostIOMMUReadText(ctxt->root,
-                                        "proc/sys/kernel/osrelease")) &&
+    ctxt->cmdline = virHostIOMMUReadText(ctxt, ctxt->root, "proc/cmdline",
+                                         VIR_FILE_MAX_CMDLINE, false);
+    if ((release = virHostIOMMUReadText(ctxt, ctxt->root,
+                                        "proc/sys/kernel/osrelease",
+                                        VIR_FILE_MAX_SYSFS_ATTR, false)) &&
         *release && !strchr(release, '/')) {
         g_autofree char *rel = g_strdup_printf("boot/config-%s", release);
 
-        ctxt->kconfig = virHostIOMMUReadText(ctxt->root, rel);
+        ctxt->kconfig = virHostIOMMUReadText(ctxt, ctxt->root, rel,
+                                             VIR_FILE_MAX_KCONFIG, true);
     }
+}
+
+/* A name taken from the host tree (a directory entry or a link target)
+ * goes into the XML document and into messages: refuse one that is not
+ * printable UTF-8 (XML 1.0 cannot carry control characters at all). */
+static bool
+virHostIOMMUCheckName(virHostIOMMUProbeCtxt *ctxt, const char *name,
+                      const char *where)
+{
+    g_autofree char *shown = NULL;
+
+    if (!name || virStringIsPrintable(name))
+        return true;
+    if (!ctxt->fatal) {
+        shown = g_strescape(name, NULL);
+        virReportError(&ctxt->fatal, VIR_ERR_OPERATION_INVALID,
+                       _("the host tree entry '%1$s' in '%2$s' has a name with control characters or invalid UTF-8"),
+                       shown, where);
+    }
+    return false;
 }
 
 static virHostIOMMUType
@@ -681,7 +719,8 @@ virHostIOMMUDetectType(const char *dir, const char *name)
 
 /* Read the sysfs registers; returns the reason when they are not there */
 static char *
-virHostIOMMUReadUnitRegisters(virHostIOMMUUnit *unit, const char *dir)
+virHostIOMMUReadUnitRegisters(virHostIOMMUProbeCtxt *ctxt,
+                              virHostIOMMUUnit *unit, const char *dir)
 {
     g_autofree char *a = NULL;
     g_autofree char *b = NULL;
@@ -689,20 +728,24 @@ virHostIOMMUReadUnitRegisters(virHostIOMMUUnit *unit, const char *dir)
 
     switch (unit->type) {
     case VIR_HOST_IOMMU_TYPE_INTEL_VTD:
-        a = virHostIOMMUReadText(dir, "intel-iommu/cap");
-        b = virHostIOMMUReadText(dir, "intel-iommu/ecap");
+        a = virHostIOMMUReadText(ctxt, dir, "intel-iommu/cap",
+                                 VIR_FILE_MAX_SYSFS_ATTR, false);
+        b = virHostIOMMUReadText(ctxt, dir, "intel-iommu/ecap",
+                                 VIR_FILE_MAX_SYSFS_ATTR, false);
         if (!virIOMMUParseHex64(a, &v1) || !virIOMMUParseHex64(b, &v2))
             return g_strdup(_("the intel-iommu/cap and ecap attributes are missing or not hexadecimal"));
         unit->regs.vtdCap = v1;
         unit->regs.vtdEcap = v2;
         break;
     case VIR_HOST_IOMMU_TYPE_AMD:
-        a = virHostIOMMUReadText(dir, "amd-iommu/features");
+        a = virHostIOMMUReadText(ctxt, dir, "amd-iommu/features",
+                                 VIR_FILE_MAX_SYSFS_ATTR, false);
         if (!virIOMMUAMDParseFeatures(a, &v1, &v2))
             return g_strdup(_("the amd-iommu/features attribute is missing or malformed"));
         unit->regs.amdEFR = v1;
         unit->regs.amdEFR2 = v2;
-        b = virHostIOMMUReadText(dir, "amd-iommu/cap");
+        b = virHostIOMMUReadText(ctxt, dir, "amd-iommu/cap",
+                                 VIR_FILE_MAX_SYSFS_ATTR, false);
         if (virIOMMUParseHex64(b, &v1) && v1 <= G_MAXUINT32) {
             unit->amdHaveCap = true;
             unit->amdCap = (unsigned int)v1;
@@ -758,8 +801,11 @@ virHostIOMMUProbeUnits(virHostIOMMU *host, virHostIOMMUProbeCtxt *ctxt)
 
     if (!d)
         return;
-    while ((name = g_dir_read_name(d)))
+    while ((name = g_dir_read_name(d))) {
+        if (!virHostIOMMUCheckName(ctxt, name, classdir))
+            return;
         g_ptr_array_add(names, g_strdup(name));
+    }
     g_ptr_array_sort(names, virHostIOMMUCompareNames);
 
     for (i = 0; i < names->len; i++) {
@@ -769,7 +815,7 @@ virHostIOMMUProbeUnits(virHostIOMMU *host, virHostIOMMUProbeCtxt *ctxt)
         g_autofree char *noRegs = NULL;
 
         unit = virHostIOMMUUnitNew(n, virHostIOMMUDetectType(dir, n));
-        noRegs = virHostIOMMUReadUnitRegisters(unit, dir);
+        noRegs = virHostIOMMUReadUnitRegisters(ctxt, unit, dir);
         virHostIOMMUUnitDecodeFull(unit, ctxt->cmdline, ctxt->kconfig, noRegs);
         virHostIOMMUAddUnit(host, unit);
     }
@@ -778,14 +824,17 @@ virHostIOMMUProbeUnits(virHostIOMMU *host, virHostIOMMUProbeCtxt *ctxt)
 /* Read the extended capabilities of @addr; false with @reason if the
  * extended config space is not there. */
 static bool
-virHostIOMMUReadCaps(const char *root, const char *addr, virPCIExtCaps *caps,
-                     char **reason)
+virHostIOMMUReadCaps(virHostIOMMUProbeCtxt *ctxt, const char *addr,
+                     virPCIExtCaps *caps, char **reason)
 {
     g_autofree guint8 *cfg = NULL;
     g_autoptr(GError) err = NULL;
     gssize len;
 
-    if ((len = virPCIConfigRead(root, addr, &cfg, &err)) < 0) {
+    if ((len = virPCIConfigRead(ctxt->root, addr, &cfg, &err)) < 0) {
+        /* a file that cannot be config space ends the probe */
+        if (!virErrorMatches(err, VIR_ERR_SYSTEM_ERROR) && !ctxt->fatal)
+            ctxt->fatal = g_steal_pointer(&err);
         *reason = g_strdup_printf(_("the config space of %1$s is not readable"),
                                   addr);
         return false;
@@ -796,6 +845,12 @@ virHostIOMMUReadCaps(const char *root, const char *addr, virPCIExtCaps *caps,
         return false;
     }
     virPCIConfigParseExtCaps(cfg, len, caps);
+    if (caps->pasid.present &&
+        (caps->pasid.maxWidth < 1 || caps->pasid.maxWidth > VIR_PCI_PASID_WIDTH_MAX)) {
+        *reason = g_strdup_printf(_("the PASID capability of %1$s declares a Max PASID Width of %2$u bits; valid widths are 1 to %3$d"),
+                                  addr, caps->pasid.maxWidth, VIR_PCI_PASID_WIDTH_MAX);
+        return false;
+    }
     return true;
 }
 
@@ -810,13 +865,13 @@ virHostIOMMUDeviceSetPASID(virHostIOMMUDevice *dev, const virPCIPASIDCap *cap)
 }
 
 static void
-virHostIOMMUProbePCICaps(const char *root, virHostIOMMUDevice *dev)
+virHostIOMMUProbePCICaps(virHostIOMMUProbeCtxt *ctxt, virHostIOMMUDevice *dev)
 {
     virPCIExtCaps own;
     virPCIExtCaps pf;
     g_autofree char *reason = NULL;
 
-    if (!virHostIOMMUReadCaps(root, dev->address, &own, &reason)) {
+    if (!virHostIOMMUReadCaps(ctxt, dev->address, &own, &reason)) {
         dev->capsReason = g_steal_pointer(&reason);
         return;
     }
@@ -828,7 +883,7 @@ virHostIOMMUProbePCICaps(const char *root, virHostIOMMUDevice *dev)
         return;
     }
     /* a VF shares its PF's PASID and PRI capabilities */
-    if (!virHostIOMMUReadCaps(root, dev->physfn, &pf, &reason)) {
+    if (!virHostIOMMUReadCaps(ctxt, dev->physfn, &pf, &reason)) {
         dev->capsReason = g_steal_pointer(&reason);
         return;
     }
@@ -839,10 +894,12 @@ virHostIOMMUProbePCICaps(const char *root, virHostIOMMUDevice *dev)
 }
 
 static virHostIOMMUDevice *
-virHostIOMMUProbeDevice(const char *root, const char *addr)
+virHostIOMMUProbeDevice(virHostIOMMUProbeCtxt *ctxt, const char *addr)
 {
+    const char *root = ctxt->root;
     virHostIOMMUDevice *dev = virHostIOMMUDeviceNew(addr);
     g_autofree char *vfio = NULL;
+    g_autofree char *sysfs = virPCIDeviceSysfsPath(root, addr);
 
     if (!virPCIDeviceExists(root, addr)) {
         dev->error = g_strdup_printf(_("host device %1$s does not exist on this host"),
@@ -854,9 +911,26 @@ virHostIOMMUProbeDevice(const char *root, const char *addr)
     dev->iommuGroup = virPCIDeviceGetIOMMUGroup(root, addr);
     dev->unit = virPCIDeviceGetIOMMUUnit(root, addr);
     dev->physfn = virPCIDeviceGetPhysfn(root, addr);
+    if (!virHostIOMMUCheckName(ctxt, dev->driver, sysfs) ||
+        !virHostIOMMUCheckName(ctxt, dev->unit, sysfs))
+        return dev;
+    if (dev->physfn) {
+        /* the name goes into a path: it must be a PCI address */
+        g_autofree char *norm = virPCIAddressNormalize(dev->physfn);
+
+        if (g_strcmp0(norm, dev->physfn) != 0) {
+            g_autofree char *shown = g_strescape(dev->physfn, NULL);
+
+            if (!ctxt->fatal)
+                virReportError(&ctxt->fatal, VIR_ERR_OPERATION_INVALID,
+                               _("the 'physfn' link of '%1$s' names '%2$s', which is not a PCI address"),
+                               sysfs, shown);
+            return dev;
+        }
+    }
     if ((vfio = virPCIDeviceGetVFIODevName(root, addr)))
         dev->vfioCdev = g_strdup_printf("/dev/vfio/devices/%s", vfio);
-    virHostIOMMUProbePCICaps(root, dev);
+    virHostIOMMUProbePCICaps(ctxt, dev);
     return dev;
 }
 
@@ -914,10 +988,40 @@ virHostIOMMUDeepStore(virHostIOMMUDevice *dev,
     }
 }
 
+/* The device number sysfs gives for the VFIO cdev of @dev
+ * (vfio-dev/vfioN/dev, "MAJOR:MINOR"): the node is opened only if it is
+ * that device. -1 with dev->deep.error set when it is not known. */
+static int
+virHostIOMMUVFIODevNumber(const char *root, virHostIOMMUDevice *dev,
+                          dev_t *rdev)
+{
+    g_autofree char *sysfs = virPCIDeviceSysfsPath(root, dev->address);
+    g_autofree char *name = g_path_get_basename(dev->vfioCdev);
+    g_autofree char *path = g_build_filename(sysfs, "vfio-dev", name, "dev", NULL);
+    g_autofree char *text = NULL;
+    g_autoptr(GError) err = NULL;
+    unsigned int maj, min;
+    int consumed = 0;
+
+    if (virFileReadBounded(path, VIR_FILE_MAX_SYSFS_ATTR,
+                           VIR_FILE_READ_TEXT | VIR_FILE_READ_NOFOLLOW |
+                           VIR_FILE_READ_ABSENT_OK, &text, NULL, &err) < 0 ||
+        !text || sscanf(g_strstrip(text), "%u:%u%n", &maj, &min, &consumed) != 2 ||
+        text[consumed] != '\0') {
+        dev->deep.error = g_strdup_printf(_("the device number of %1$s is not readable from sysfs (%2$s): its node is not opened"),
+                                          dev->vfioCdev,
+                                          err ? err->message : _("no MAJOR:MINOR"));
+        return -1;
+    }
+    *rdev = makedev(maj, min);
+    return 0;
+}
+
 static void
 virHostIOMMUDeepProbeDevice(virHostIOMMU *host, virHostIOMMUDevice *dev)
 {
     virIOMMUFDHwInfoResult res;
+    dev_t rdev = 0;
     g_autofree char *iommuPath = NULL;
     g_autofree char *cdevPath = NULL;
 
@@ -942,9 +1046,11 @@ virHostIOMMUDeepProbeDevice(virHostIOMMU *host, virHostIOMMUDevice *dev)
         return;
     }
 
+    if (virHostIOMMUVFIODevNumber(host->root, dev, &rdev) < 0)
+        return;
     iommuPath = virHostIOMMURootPath(host->root, "dev/iommu");
     cdevPath = g_build_filename(host->root, dev->vfioCdev, NULL);
-    if (virIOMMUFDProbeDevice(iommuPath, cdevPath, &res) < 0) {
+    if (virIOMMUFDProbeDevice(iommuPath, cdevPath, rdev, &res) < 0) {
         g_autofree char *reason = NULL;
         g_autofree char *blockers = NULL;
 
@@ -1013,14 +1119,10 @@ virHostIOMMUDeviceList(const char *root, const char *const *devices,
 
     if (devices) {
         for (i = 0; devices[i]; i++) {
-            char *norm = virPCIAddressNormalize(devices[i]);
+            char *norm = virPCIAddressParse(devices[i], error);
 
-            if (!norm) {
-                virReportError(error, VIR_ERR_INVALID_ARG,
-                               _("'%1$s' is not a PCI address (expected DDDD:BB:SS.F)"),
-                               devices[i]);
+            if (!norm)
                 return NULL;
-            }
             if (g_ptr_array_find_with_equal_func(list, norm, g_str_equal, NULL))
                 g_free(norm);
             else
@@ -1063,9 +1165,10 @@ virHostIOMMUProbe(const char *root, const char *const *devices, bool deep,
     virHostIOMMUProbeUnits(host, &ctxt);
 
     for (i = 0; list[i]; i++)
-        virHostIOMMUAddDevice(host, virHostIOMMUProbeDevice(host->root, list[i]));
+        virHostIOMMUAddDevice(host, virHostIOMMUProbeDevice(&ctxt, list[i]));
 
-    if (deep) {
+    /* never open a device read-write in a tree already found hostile */
+    if (deep && !ctxt.fatal) {
         for (i = 0; i < host->ndevices; i++)
             virHostIOMMUDeepProbeDevice(host, host->devices[i]);
         virHostIOMMUUnitsFromDeep(host, &ctxt);
@@ -1073,5 +1176,9 @@ virHostIOMMUProbe(const char *root, const char *const *devices, bool deep,
 
     g_free(ctxt.cmdline);
     g_free(ctxt.kconfig);
+    if (ctxt.fatal) {
+        g_propagate_error(error, ctxt.fatal);
+        return NULL;
+    }
     return g_steal_pointer(&host);
 }

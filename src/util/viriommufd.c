@@ -8,30 +8,58 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "virerror.h"
 #include "viriommufd.h"
 
 static int
-virIOMMUFDOpen(const char *path, virIOMMUFDStep step,
+virIOMMUFDNotChardev(virIOMMUFDHwInfoResult *res, virIOMMUFDStep step)
+{
+    res->step = VIR_IOMMUFD_STEP_NOT_CHARDEV;
+    res->errnum = ENODEV;
+    res->notChardevIsCdev = step == VIR_IOMMUFD_STEP_OPEN_CDEV;
+    return -1;
+}
+
+/* Open the node @path read-write, but only once it is known to be the
+ * character device @expect (any character device when 0): opening
+ * something else read-write (a link to a disk, a FIFO) is never done. */
+static int
+virIOMMUFDOpen(const char *path, dev_t expect, virIOMMUFDStep step,
                virIOMMUFDHwInfoResult *res)
 {
-    struct stat sb;
+    struct stat before;
+    struct stat after;
     int fd;
 
-    if ((fd = open(path, O_RDWR | O_CLOEXEC)) < 0) {
+    if (lstat(path, &before) < 0) {
         res->step = step;
         res->errnum = errno;
         return -1;
     }
     /* a regular file (e.g. a node of a captured host tree) would answer
      * every ioctl with ENOTTY and be mistaken for an old kernel */
-    if (fstat(fd, &sb) < 0 || !S_ISCHR(sb.st_mode)) {
-        res->step = VIR_IOMMUFD_STEP_NOT_CHARDEV;
+    if (!S_ISCHR(before.st_mode))
+        return virIOMMUFDNotChardev(res, step);
+    if (expect && before.st_rdev != expect) {
+        res->step = VIR_IOMMUFD_STEP_WRONG_DEVICE;
         res->errnum = ENODEV;
-        close(fd);
+        res->foundRdev = before.st_rdev;
+        res->expectRdev = expect;
         return -1;
+    }
+    if ((fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY)) < 0) {
+        res->step = step;
+        res->errnum = errno;
+        return -1;
+    }
+    /* the node may have been replaced between the check and the open */
+    if (fstat(fd, &after) < 0 || !S_ISCHR(after.st_mode) ||
+        after.st_rdev != before.st_rdev) {
+        close(fd);
+        return virIOMMUFDNotChardev(res, step);
     }
     return fd;
 }
@@ -104,7 +132,7 @@ virIOMMUFDGetHwInfo(int iommufd, virIOMMUFDHwInfoResult *res)
 
 int
 virIOMMUFDProbeDevice(const char *iommuPath, const char *cdevPath,
-                      virIOMMUFDHwInfoResult *res)
+                      dev_t cdevRdev, virIOMMUFDHwInfoResult *res)
 {
     int iommufd = -1;
     int cdevfd = -1;
@@ -112,10 +140,10 @@ virIOMMUFDProbeDevice(const char *iommuPath, const char *cdevPath,
 
     memset(res, 0, sizeof(*res));
 
-    if ((iommufd = virIOMMUFDOpen(iommuPath, VIR_IOMMUFD_STEP_OPEN_IOMMU,
+    if ((iommufd = virIOMMUFDOpen(iommuPath, 0, VIR_IOMMUFD_STEP_OPEN_IOMMU,
                                   res)) < 0)
         goto cleanup;
-    if ((cdevfd = virIOMMUFDOpen(cdevPath, VIR_IOMMUFD_STEP_OPEN_CDEV,
+    if ((cdevfd = virIOMMUFDOpen(cdevPath, cdevRdev, VIR_IOMMUFD_STEP_OPEN_CDEV,
                                  res)) < 0)
         goto cleanup;
     if (virIOMMUFDBind(cdevfd, iommufd, res) < 0)
@@ -213,8 +241,13 @@ virIOMMUFDProbeErrorReason(const virIOMMUFDHwInfoResult *res,
     case VIR_IOMMUFD_STEP_OPEN_CDEV:
         return virIOMMUFDOpenReason(res->errnum, cdevPath, false);
     case VIR_IOMMUFD_STEP_NOT_CHARDEV:
-        return g_strdup_printf(_("'%1$s' or '%2$s' is not a character device (a captured host tree can only be deep-probed through a test shim)"),
-                               iommuPath, cdevPath);
+        return g_strdup_printf(_("'%1$s' is not a character device (a link, a FIFO or a file): it was not opened (a captured host tree can only be deep-probed through a test shim)"),
+                               res->notChardevIsCdev ? cdevPath : iommuPath);
+    case VIR_IOMMUFD_STEP_WRONG_DEVICE:
+        return g_strdup_printf(_("'%1$s' is character device %2$u:%3$u, but sysfs gives %4$u:%5$u for this VFIO device: it was not opened"),
+                               cdevPath, major(res->foundRdev),
+                               minor(res->foundRdev), major(res->expectRdev),
+                               minor(res->expectRdev));
     case VIR_IOMMUFD_STEP_BIND:
         return virIOMMUFDBindReason(res->errnum, cdevPath);
     case VIR_IOMMUFD_STEP_HW_INFO:

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include <glib.h>
 
 #include "viriommufd_uapi.h"
@@ -20,6 +21,7 @@ typedef enum {
     VIR_IOMMUFD_STEP_OPEN_IOMMU,      /* open /dev/iommu */
     VIR_IOMMUFD_STEP_OPEN_CDEV,       /* open /dev/vfio/devices/vfioN */
     VIR_IOMMUFD_STEP_NOT_CHARDEV,     /* a node that is a plain file */
+    VIR_IOMMUFD_STEP_WRONG_DEVICE,    /* the cdev is not the one of sysfs */
     VIR_IOMMUFD_STEP_BIND,            /* VFIO_DEVICE_BIND_IOMMUFD */
     VIR_IOMMUFD_STEP_HW_INFO,         /* IOMMU_GET_HW_INFO */
 } virIOMMUFDStep;
@@ -27,6 +29,9 @@ typedef enum {
 typedef struct {
     virIOMMUFDStep step;       /* where it failed, NONE on success */
     int errnum;                /* errno of the failing step */
+    bool notChardevIsCdev;     /* NOT_CHARDEV: the VFIO node, not /dev/iommu */
+    dev_t foundRdev;           /* WRONG_DEVICE: the node's device number */
+    dev_t expectRdev;          /* WRONG_DEVICE: the one sysfs gives */
 
     unsigned int devId;        /* from the bind */
     unsigned int structSize;   /* IOMMU_GET_HW_INFO size the kernel took */
@@ -38,10 +43,14 @@ typedef struct {
 } virIOMMUFDHwInfoResult;
 
 /* Run the probe sequence with the device nodes @iommuPath and @cdevPath.
- * Returns 0 on success, -1 with @res->step / @res->errnum set. Never
- * leaves a file descriptor open. */
+ * Each node is checked before it is opened read-write: it must be a
+ * character device (not a link, FIFO or file), and @cdevPath must be the
+ * device number @cdevRdev that sysfs gives for the VFIO device (0: not
+ * checked); the open descriptor must still be that device. Returns 0 on
+ * success, -1 with @res->step / @res->errnum set. Never leaves a file
+ * descriptor open. */
 int virIOMMUFDProbeDevice(const char *iommuPath, const char *cdevPath,
-                          virIOMMUFDHwInfoResult *res);
+                          dev_t cdevRdev, virIOMMUFDHwInfoResult *res);
 
 /* Translated explanation of a failed probe, for users: names the step,
  * the likely cause for the errno and the fix. */

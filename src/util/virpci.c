@@ -11,36 +11,97 @@
 #include <unistd.h>
 
 #include "virerror.h"
+#include "virfile.h"
 #include "virpci.h"
 
 #define VIR_PCI_SYSFS_DEVICES "sys/bus/pci/devices"
 
+/* Split @addr into its hexadecimal parts: "dddd:bb:ss.f" or "bb:ss.f".
+ * Each part is read as a 64-bit number, so that an out of range value is
+ * seen as such instead of wrapping. */
+static bool
+virPCIAddressSplit(const char *addr, guint64 parts[4])
+{
+    const char *p = addr;
+    const char seps[] = { ':', ':', '.', '\0' };
+    guint64 vals[4];
+    size_t n = 0;
+    size_t i;
+
+    if (!addr || !*addr)
+        return false;
+    while (true) {
+        const char *start = p;
+        guint64 v = 0;
+
+        while (g_ascii_isxdigit(*p)) {
+            /* more than 16 digits cannot be a part of a PCI address */
+            if (p - start >= 16)
+                return false;
+            v = (v << 4) | g_ascii_xdigit_value(*p);
+            p++;
+        }
+        if (p == start || n == 4)
+            return false;
+        vals[n++] = v;
+        if (*p == '\0')
+            break;
+        if (*p != ':' && *p != '.')
+            return false;
+        p++;
+    }
+    /* "bb:ss.f" means domain 0 */
+    if (n == 3) {
+        vals[3] = vals[2];
+        vals[2] = vals[1];
+        vals[1] = vals[0];
+        vals[0] = 0;
+    } else if (n != 4) {
+        return false;
+    }
+    /* check the separators: the last one is '.', the others ':' */
+    for (i = 0, p = addr; *p; p++) {
+        if (*p == ':' || *p == '.') {
+            if (*p != seps[(n == 3 ? 1 : 0) + i])
+                return false;
+            i++;
+        }
+    }
+    memcpy(parts, vals, sizeof(vals));
+    return true;
+}
+
+char *
+virPCIAddressParse(const char *addr, GError **error)
+{
+    static const char *const names[] = { "domain", "bus", "slot", "function" };
+    static const char *const maxStr[] = { "0xFFFF", "0xFF", "0x1F", "0x7" };
+    static const guint64 max[] = { 0xffff, 0xff, 0x1f, 0x7 };
+    guint64 parts[4];
+    size_t i;
+
+    if (!virPCIAddressSplit(addr, parts)) {
+        virReportError(error, VIR_ERR_INVALID_ARG,
+                       _("'%1$s' is not a PCI address (expected DDDD:BB:SS.F)"),
+                       addr ? addr : "");
+        return NULL;
+    }
+    for (i = 0; i < 4; i++) {
+        if (parts[i] > max[i]) {
+            virReportError(error, VIR_ERR_INVALID_ARG,
+                           _("Invalid PCI address %1$s='0x%2$llx' in '%3$s', must be <= %4$s"),
+                           names[i], (unsigned long long)parts[i], addr,
+                           maxStr[i]);
+            return NULL;
+        }
+    }
+    return virPCIAddressFormat(parts[0], parts[1], parts[2], parts[3]);
+}
+
 char *
 virPCIAddressNormalize(const char *addr)
 {
-    unsigned int domain = 0, bus, slot, func;
-    int consumed = 0;
-    const char *p;
-
-    if (!addr || !*addr)
-        return NULL;
-    /* sscanf accepts signs, spaces and "0x": insist on plain hex digits */
-    for (p = addr; *p; p++) {
-        if (!g_ascii_isxdigit(*p) && *p != ':' && *p != '.')
-            return NULL;
-    }
-    if (sscanf(addr, "%x:%x:%x.%x%n", &domain, &bus, &slot, &func,
-               &consumed) != 4 || addr[consumed] != '\0') {
-        /* the short form "bb:ss.f" means domain 0 */
-        domain = 0;
-        consumed = 0;
-        if (sscanf(addr, "%x:%x.%x%n", &bus, &slot, &func, &consumed) != 3 ||
-            addr[consumed] != '\0')
-            return NULL;
-    }
-    if (domain > 0xffff || bus > 0xff || slot > 0x1f || func > 7)
-        return NULL;
-    return virPCIAddressFormat(domain, bus, slot, func);
+    return virPCIAddressParse(addr, NULL);
 }
 
 char *
@@ -184,36 +245,15 @@ virPCIConfigRead(const char *root, const char *addr, guint8 **data,
 {
     g_autofree char *dir = virPCIDeviceSysfsPath(root, addr);
     g_autofree char *path = g_build_filename(dir, "config", NULL);
-    g_autofree guint8 *buf = g_new0(guint8, VIR_PCI_CONFIG_SIZE_EXT);
-    size_t got = 0;
-    int fd;
+    char *buf = NULL;
+    size_t len = 0;
 
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-        virReportSystemError(error, errno,
-                             _("cannot open PCI config space '%1$s'"), path);
+    /* the kernel's "config" attribute is a regular file, never a link */
+    if (virFileReadBounded(path, VIR_PCI_CONFIG_SIZE_EXT,
+                           VIR_FILE_READ_NOFOLLOW, &buf, &len, error) < 0)
         return -1;
-    }
-    while (got < VIR_PCI_CONFIG_SIZE_EXT) {
-        ssize_t r = read(fd, buf + got, VIR_PCI_CONFIG_SIZE_EXT - got);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int saved = errno;
-
-            close(fd);
-            virReportSystemError(error, saved,
-                                 _("cannot read PCI config space '%1$s'"),
-                                 path);
-            return -1;
-        }
-        if (r == 0)
-            break;
-        got += r;
-    }
-    close(fd);
-    *data = g_steal_pointer(&buf);
-    return (gssize)got;
+    *data = (guint8 *)buf;
+    return (gssize)len;
 }
 
 static guint32

@@ -22,6 +22,10 @@
 #define VIR_PCI_CONFIG_EXT_START  0x100
 #define VIR_PCI_CONFIG_SIZE_EXT   4096
 
+/* The PASID capability's Max PASID Width is a 5-bit field, but PCIe
+ * allows only 1 to 20 */
+#define VIR_PCI_PASID_WIDTH_MAX   20
+
 typedef struct {
     bool present;
     unsigned int offset;       /* of the capability header */
@@ -57,6 +61,11 @@ typedef struct {
 /* "dddd:bb:ss.f" in lower case from any accepted spelling ("bb:ss.f",
  * upper case hex); NULL if @addr is not a PCI address. */
 char *virPCIAddressNormalize(const char *addr);
+
+/* The same, with an error that says why @addr is refused: not a PCI
+ * address at all, or a part above libvirt's limits (domain 0xFFFF, bus
+ * 0xFF, slot 0x1F, function 7), never wrapped. VIR_ERR_INVALID_ARG. */
+char *virPCIAddressParse(const char *addr, GError **error);
 
 /* "dddd:bb:ss.f", the one spelling of a PCI address in every document and
  * message (caller frees) */

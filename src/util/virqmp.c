@@ -15,21 +15,33 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <glib-unix.h>
+
+#include "virfile.h"
 #include "virqmp.h"
 
 struct _virQMP {
     char *binary;
     pid_t pid;              /* 0 once reaped */
+    pid_t pgid;             /* QEMU's own process group (its pid) */
+    int status;             /* wait status, once reaped */
+    bool reaped;
     int sock;               /* our end of the monitor socketpair */
-    int logfd;              /* QEMU's stdout + stderr (unlinked file) */
+    int logfd;              /* read end of QEMU's stdout + stderr, -1 at EOF */
+    GByteArray *log;        /* the tail of what QEMU printed */
+    bool logTruncated;      /* older output was dropped */
     unsigned int timeoutMs;
     bool eof;
     GString *rbuf;          /* bytes read but not yet parsed */
+    size_t received;        /* bytes read since the current wait began */
     GQueue events;          /* of JsonNode* */
     JsonNode *greeting;
     char *lastErrorClass;
     unsigned int serial;
 };
+
+/* How long to wait in one poll() before looking at the child again */
+#define VIR_QMP_POLL_SLICE_MS 100
 
 #define VIR_QMP_CHARDEV_ID "vvqmp"
 
@@ -38,7 +50,61 @@ struct _virQMP {
 static void
 virQMPChildSetup(gpointer opaque G_GNUC_UNUSED)
 {
+    /* its own process group: a timeout or the end kills every process it
+     * started, not only the first */
+    setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Keep the last VIR_QMP_LOG_TAIL bytes of what QEMU printed; read only
+ * what is there now (the pipe does not block). */
+static void
+virQMPDrainLog(virQMP *qmp)
+{
+    char buf[4096];
+
+    while (qmp->logfd >= 0) {
+        ssize_t got = read(qmp->logfd, buf, sizeof(buf));
+
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+                close(qmp->logfd);
+                qmp->logfd = -1;
+            }
+            return;
+        }
+        g_byte_array_append(qmp->log, (const guint8 *)buf, got);
+        if (qmp->log->len > 2 * VIR_QMP_LOG_TAIL) {
+            g_byte_array_remove_range(qmp->log, 0,
+                                      qmp->log->len - VIR_QMP_LOG_TAIL);
+            qmp->logTruncated = true;
+        }
+    }
+}
+
+/* Wait up to @ms for QEMU's output (and keep it); 0 just drains. */
+static void
+virQMPWaitLog(virQMP *qmp, int ms)
+{
+    struct pollfd pfd = { .fd = qmp->logfd, .events = POLLIN };
+
+    if (qmp->logfd < 0) {
+        if (ms > 0)
+            g_usleep(ms * 1000);
+        return;
+    }
+    if (poll(&pfd, 1, ms) > 0)
+        virQMPDrainLog(qmp);
+}
+
+/* Kill every process left in QEMU's group (forked helpers included) */
+static void
+virQMPKillGroup(virQMP *qmp)
+{
+    if (qmp->pgid > 0)
+        kill(-qmp->pgid, SIGKILL);
 }
 
 static gint64
@@ -59,56 +125,114 @@ virQMPRemainingMs(gint64 deadline)
 
 /* Reap the child if it has exited (or wait up to @deadline for it when
  * @deadline is not 0). Returns true with @status set once reaped. */
+/* Collect the exited child: first its group is killed (while the zombie
+ * still holds the pid, so the group id cannot have been reused). */
+static void
+virQMPCollect(virQMP *qmp)
+{
+    int st = 0;
+
+    virQMPKillGroup(qmp);
+    while (waitpid(qmp->pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    qmp->status = st;
+    qmp->reaped = true;
+    qmp->pid = 0;
+}
+
+/* Reap the child if it has exited (or wait up to @deadline for it when
+ * @deadline is not 0). Returns true with @status set once reaped. */
 static bool
 virQMPReap(virQMP *qmp, gint64 deadline, int *status)
 {
     while (qmp->pid > 0) {
-        pid_t r = waitpid(qmp->pid, status, WNOHANG);
+        siginfo_t info;
 
-        if (r == qmp->pid || (r < 0 && errno == ECHILD)) {
+        memset(&info, 0, sizeof(info));
+        if (waitid(P_PID, qmp->pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0) {
+            if (errno == EINTR)
+                continue;
+            /* not our child any more (ECHILD): nothing to wait for */
             qmp->pid = 0;
-            return true;
+            qmp->reaped = true;
+            break;
         }
-        if (r < 0 && errno == EINTR)
-            continue;
+        if (info.si_pid == qmp->pid) {
+            virQMPCollect(qmp);
+            break;
+        }
         if (deadline == 0 || g_get_monotonic_time() >= deadline)
             return false;
-        g_usleep(5000);
+        virQMPWaitLog(qmp, 5);
     }
-    return false;
+    if (!qmp->reaped)
+        return false;
+    if (status)
+        *status = qmp->status;
+    return true;
 }
 
 static void
 virQMPKill(virQMP *qmp)
 {
-    int status;
-
     if (qmp->pid <= 0)
         return;
     kill(qmp->pid, SIGKILL);
-    while (waitpid(qmp->pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    qmp->pid = 0;
+    virQMPCollect(qmp);
 }
 
 char *
 virQMPGetLog(virQMP *qmp)
 {
-    GString *out = g_string_new(NULL);
-    char buf[4096];
-    off_t off = 0;
-    ssize_t got;
+    g_autofree char *tail = NULL;
 
-    if (qmp->logfd < 0)
-        return g_string_free(out, FALSE);
-    while ((got = pread(qmp->logfd, buf, sizeof(buf), off)) > 0 ||
-           (got < 0 && errno == EINTR)) {
-        if (got < 0)
+    virQMPDrainLog(qmp);
+    tail = virStringSanitizeTail((const char *)qmp->log->data, qmp->log->len,
+                                 VIR_QMP_LOG_TAIL);
+    if (qmp->logTruncated && qmp->log->len <= VIR_QMP_LOG_TAIL)
+        return g_strconcat("...", tail, NULL);
+    return g_steal_pointer(&tail);
+}
+
+/* At most the first 256 bytes of @text, printable, for a message */
+static char *
+virQMPShowText(const char *text, size_t len)
+{
+    g_autofree char *head = virStringSanitizeTail(text, MIN(len, 256), 256);
+
+    return len > 256 ? g_strconcat(head, "...", NULL) : g_steal_pointer(&head);
+}
+
+/* The nesting depth of the JSON text @line (brackets outside strings) is
+ * at most VIR_QMP_MAX_DEPTH: json-glib recurses once per level, so a
+ * deeper message must never reach it. */
+static bool
+virQMPDepthOK(const char *line, size_t len)
+{
+    unsigned int depth = 0;
+    bool inString = false;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        char c = line[i];
+
+        if (inString) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                inString = false;
             continue;
-        g_string_append_len(out, buf, got);
-        off += got;
+        }
+        if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > VIR_QMP_MAX_DEPTH)
+                return false;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
     }
-    return g_string_free(out, FALSE);
+    return true;
 }
 
 static char *
@@ -123,14 +247,16 @@ virQMPDescribeStatus(int status)
 
 /* The monitor closed or timed out: say why, with what QEMU printed. */
 static int
-virQMPReportDeath(virQMP *qmp, const char *what, GError **error)
+virQMPReportDeath(virQMP *qmp, const char *what, bool timedOut, GError **error)
 {
     g_autofree char *log = NULL;
     g_autofree char *how = NULL;
     int status = 0;
 
-    /* give an exiting QEMU a moment to finish writing and exiting */
-    if (!virQMPReap(qmp, g_get_monotonic_time() + 2 * G_USEC_PER_SEC, &status)) {
+    /* give an exiting QEMU a moment to finish writing and exiting; one
+     * that used up its time gets none */
+    if (!virQMPReap(qmp, timedOut ? 0 : g_get_monotonic_time() + 2 * G_USEC_PER_SEC,
+                    &status)) {
         virQMPKill(qmp);
         how = g_strdup(_("killed after it stopped answering"));
     } else {
@@ -144,64 +270,142 @@ virQMPReportDeath(virQMP *qmp, const char *what, GError **error)
                           *log ? log : _("no output"));
 }
 
+/* Parse one line of the monitor */
+static JsonNode *
+virQMPParseLine(virQMP *qmp, const char *line, size_t len, GError **error)
+{
+    g_autoptr(JsonParser) parser = NULL;
+    g_autoptr(GError) perr = NULL;
+    JsonNode *root;
+
+    if (!virQMPDepthOK(line, len)) {
+        virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                       _("QMP message from QEMU '%1$s' is nested deeper than %2$d levels"),
+                       qmp->binary, VIR_QMP_MAX_DEPTH);
+        return NULL;
+    }
+    parser = json_parser_new_immutable();
+    if (!json_parser_load_from_data(parser, line, len, &perr)) {
+        g_autofree char *shown = virQMPShowText(line, len);
+
+        virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                       _("cannot parse QMP message '%1$s': %2$s"),
+                       shown, perr->message);
+        return NULL;
+    }
+    root = json_parser_get_root(parser);
+    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+        g_autofree char *shown = virQMPShowText(line, len);
+
+        virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                       _("QMP message is not an object: '%1$s'"), shown);
+        return NULL;
+    }
+    return json_node_ref(root);
+}
+
+/* Take one complete line out of the read buffer: 1 with *@msg set (or
+ * NULL for an empty line), 0 when no line is complete yet, -1 on error. */
+static int
+virQMPTakeLine(virQMP *qmp, JsonNode **msg, GError **error)
+{
+    char *nl = memchr(qmp->rbuf->str, '\n', qmp->rbuf->len);
+    g_autofree char *line = NULL;
+    size_t len;
+
+    *msg = NULL;
+    if (!nl) {
+        if (qmp->rbuf->len > VIR_QMP_MAX_MESSAGE)
+            return virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                                  _("QMP message from QEMU '%1$s' is longer than %2$d bytes"),
+                                  qmp->binary, VIR_QMP_MAX_MESSAGE);
+        return 0;
+    }
+    len = nl - qmp->rbuf->str;
+    if (len > VIR_QMP_MAX_MESSAGE)
+        return virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                              _("QMP message from QEMU '%1$s' is longer than %2$d bytes"),
+                              qmp->binary, VIR_QMP_MAX_MESSAGE);
+    line = g_strndup(qmp->rbuf->str, len);
+    g_string_erase(qmp->rbuf, 0, len + 1);
+    g_strstrip(line);
+    if (!*line)
+        return 1;
+    if (!(*msg = virQMPParseLine(qmp, line, strlen(line), error)))
+        return -1;
+    return 1;
+}
+
+static JsonNode *
+virQMPTimedOut(virQMP *qmp, GError **error)
+{
+    g_autofree char *what =
+        g_strdup_printf(_("did not answer on the QMP monitor within %1$u ms"),
+                        qmp->timeoutMs);
+
+    virQMPReportDeath(qmp, what, true, error);
+    return NULL;
+}
+
 /* Read one complete QMP message (one line of JSON). At the end of the
- * stream, returns NULL without an error when @eofOK (after "quit"). */
+ * stream, returns NULL without an error when @eofOK (after "quit").
+ * Arriving bytes never extend @deadline; at most VIR_QMP_MAX_RECEIVED
+ * bytes are read during one wait. */
 static JsonNode *
 virQMPReadMessage(virQMP *qmp, gint64 deadline, bool eofOK, GError **error)
 {
     while (true) {
-        char *nl = memchr(qmp->rbuf->str, '\n', qmp->rbuf->len);
         char buf[65536];
-        struct pollfd pfd = { .fd = qmp->sock, .events = POLLIN };
+        struct pollfd pfd[2] = {
+            { .fd = qmp->sock, .events = POLLIN },
+            { .fd = qmp->logfd, .events = POLLIN },
+        };
+        JsonNode *msg = NULL;
         ssize_t got;
         int rc;
 
-        if (nl) {
-            g_autofree char *line = g_strndup(qmp->rbuf->str, nl - qmp->rbuf->str);
-            g_autoptr(JsonParser) parser = NULL;
-            g_autoptr(GError) perr = NULL;
-            JsonNode *root;
-
-            g_string_erase(qmp->rbuf, 0, nl - qmp->rbuf->str + 1);
-            g_strstrip(line);
-            if (!*line)
-                continue;
-            parser = json_parser_new_immutable();
-            if (!json_parser_load_from_data(parser, line, -1, &perr)) {
-                virReportError(error, VIR_ERR_INTERNAL_ERROR,
-                               _("cannot parse QMP message '%1$s': %2$s"),
-                               line, perr->message);
-                return NULL;
-            }
-            root = json_parser_get_root(parser);
-            if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
-                virReportError(error, VIR_ERR_INTERNAL_ERROR,
-                               _("QMP message is not an object: '%1$s'"), line);
-                return NULL;
-            }
-            return json_node_ref(root);
-        }
+        if ((rc = virQMPTakeLine(qmp, &msg, error)) < 0)
+            return NULL;
+        if (msg)
+            return msg;
+        if (rc == 1)
+            continue;
 
         if (qmp->eof) {
             if (eofOK)
                 return NULL;
-            virQMPReportDeath(qmp, _("closed the QMP monitor"), error);
+            virQMPReportDeath(qmp, _("closed the QMP monitor"), false, error);
             return NULL;
         }
+        if (g_get_monotonic_time() >= deadline)
+            return virQMPTimedOut(qmp, error);
 
-        rc = poll(&pfd, 1, virQMPRemainingMs(deadline));
+        rc = poll(pfd, qmp->logfd >= 0 ? 2 : 1,
+                  MIN(virQMPRemainingMs(deadline), VIR_QMP_POLL_SLICE_MS));
         if (rc < 0 && errno == EINTR)
             continue;
         if (rc < 0) {
             virReportSystemError(error, errno, "%s", _("cannot poll the QMP monitor"));
             return NULL;
         }
-        if (rc == 0) {
-            g_autofree char *what =
-                g_strdup_printf(_("did not answer on the QMP monitor within %1$u ms"),
-                                qmp->timeoutMs);
-            virQMPReportDeath(qmp, what, error);
-            return NULL;
+        if (qmp->logfd >= 0 && pfd[1].revents)
+            virQMPDrainLog(qmp);
+        if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+            /* QEMU itself exited while something it started keeps the
+             * monitor open: do not wait for that one */
+            if (virQMPReap(qmp, 0, NULL)) {
+                struct pollfd last = { .fd = qmp->sock, .events = POLLIN };
+
+                /* it may have closed the monitor since the poll */
+                if (poll(&last, 1, 0) > 0)
+                    continue;
+                if (eofOK)
+                    return NULL;
+                virQMPReportDeath(qmp, _("exited without closing the QMP monitor"),
+                                  false, error);
+                return NULL;
+            }
+            continue;
         }
         got = read(qmp->sock, buf, sizeof(buf));
         if (got < 0 && (errno == EINTR || errno == EAGAIN))
@@ -214,10 +418,19 @@ virQMPReadMessage(virQMP *qmp, gint64 deadline, bool eofOK, GError **error)
             virReportSystemError(error, errno, "%s", _("cannot read from the QMP monitor"));
             return NULL;
         }
-        if (got == 0)
+        if (got == 0) {
             qmp->eof = true;
-        else
-            g_string_append_len(qmp->rbuf, buf, got);
+            continue;
+        }
+        qmp->received += got;
+        if (qmp->received > VIR_QMP_MAX_RECEIVED) {
+            virQMPKill(qmp);
+            virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                           _("QEMU '%1$s' sent more than %2$d bytes on the QMP monitor without completing the answer"),
+                           qmp->binary, VIR_QMP_MAX_RECEIVED);
+            return NULL;
+        }
+        g_string_append_len(qmp->rbuf, buf, got);
     }
 }
 
@@ -254,6 +467,28 @@ virQMPIsEvent(JsonNode *msg)
     return json_object_has_member(json_node_get_object(msg), "event");
 }
 
+static int
+virQMPQueueEvent(virQMP *qmp, JsonNode *ev, GError **error)
+{
+    if (qmp->events.length >= VIR_QMP_MAX_EVENTS) {
+        json_node_unref(ev);
+        virQMPKill(qmp);
+        return virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                              _("QEMU '%1$s' sent more than %2$d QMP events that nobody asked for"),
+                              qmp->binary, VIR_QMP_MAX_EVENTS);
+    }
+    g_queue_push_tail(&qmp->events, ev);
+    return 0;
+}
+
+/* The deadline of one wait; the byte count starts again with it */
+static gint64
+virQMPStartWait(virQMP *qmp)
+{
+    qmp->received = qmp->rbuf->len;
+    return virQMPDeadline(qmp);
+}
+
 static JsonNode *
 virQMPSendReceive(virQMP *qmp, const char *command, JsonNode *arguments,
                   bool quitting, GError **error)
@@ -263,7 +498,7 @@ virQMPSendReceive(virQMP *qmp, const char *command, JsonNode *arguments,
     g_autofree char *id = g_strdup_printf("vv-%u", ++qmp->serial);
     g_autofree char *text = NULL;
     g_autofree char *line = NULL;
-    gint64 deadline = virQMPDeadline(qmp);
+    gint64 deadline = virQMPStartWait(qmp);
 
     g_clear_pointer(&qmp->lastErrorClass, g_free);
 
@@ -292,7 +527,8 @@ virQMPSendReceive(virQMP *qmp, const char *command, JsonNode *arguments,
         if (!(msg = virQMPReadMessage(qmp, deadline, quitting, error)))
             return NULL;
         if (virQMPIsEvent(msg)) {
-            g_queue_push_tail(&qmp->events, g_steal_pointer(&msg));
+            if (virQMPQueueEvent(qmp, g_steal_pointer(&msg), error) < 0)
+                return NULL;
             continue;
         }
         obj = json_node_get_object(msg);
@@ -306,10 +542,14 @@ virQMPSendReceive(virQMP *qmp, const char *command, JsonNode *arguments,
             const char *cls = err ? json_object_get_string_member_with_default(err, "class", "") : "";
             const char *desc = err ? json_object_get_string_member_with_default(err, "desc", "") : "";
 
+            g_autofree char *descShown = virQMPShowText(desc, strlen(desc));
+            g_autofree char *clsShown = virQMPShowText(cls, strlen(cls));
+
             qmp->lastErrorClass = g_strdup(cls);
+            /* QEMU's words, but printable and bounded */
             virReportError(error, VIR_ERR_OPERATION_FAILED,
                            _("QMP command '%1$s' failed: %2$s (%3$s)"),
-                           command, desc, cls);
+                           command, descShown, clsShown);
             return NULL;
         }
         virReportError(error, VIR_ERR_INTERNAL_ERROR,
@@ -372,7 +612,7 @@ virQMPEventIs(JsonNode *ev, const char *name)
 JsonNode *
 virQMPWaitEvent(virQMP *qmp, const char *name, GError **error)
 {
-    gint64 deadline = virQMPDeadline(qmp);
+    gint64 deadline = virQMPStartWait(qmp);
     GList *l;
 
     for (l = qmp->events.head; l; l = l->next) {
@@ -391,7 +631,8 @@ virQMPWaitEvent(virQMP *qmp, const char *name, GError **error)
             continue;
         if (virQMPEventIs(msg, name))
             return g_steal_pointer(&msg);
-        g_queue_push_tail(&qmp->events, g_steal_pointer(&msg));
+        if (virQMPQueueEvent(qmp, g_steal_pointer(&msg), error) < 0)
+            return NULL;
     }
 }
 
@@ -448,6 +689,8 @@ virQMPFree(virQMP *qmp)
         close(qmp->sock);
     if (qmp->logfd >= 0)
         close(qmp->logfd);
+    if (qmp->log)
+        g_byte_array_unref(qmp->log);
     while ((ev = g_queue_pop_head(&qmp->events)))
         json_node_unref(ev);
     if (qmp->greeting)
@@ -459,27 +702,33 @@ virQMPFree(virQMP *qmp)
     g_free(qmp);
 }
 
+/* A pipe for QEMU's stdout and stderr: returns the write end for the
+ * child and keeps the (non-blocking) read end. */
 static int
-virQMPOpenLog(GError **error)
+virQMPOpenLog(virQMP *qmp, GError **error)
 {
-    g_autofree char *path = NULL;
-    g_autoptr(GError) err = NULL;
-    int fd = g_file_open_tmp("virqmp-XXXXXX.log", &path, &err);
+    int fds[2];
 
-    if (fd < 0)
-        return virReportError(error, VIR_ERR_SYSTEM_ERROR,
-                              _("cannot create a log file for QEMU: %1$s"),
-                              err->message);
-    unlink(path);
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
-    return fd;
+    if (!g_unix_open_pipe(fds, FD_CLOEXEC, NULL))
+        return virReportSystemError(error, errno, "%s",
+                                    _("cannot create a pipe for QEMU's output"));
+    if (!g_unix_set_fd_nonblocking(fds[0], TRUE, NULL)) {
+        int saved = errno;
+
+        close(fds[0]);
+        close(fds[1]);
+        return virReportSystemError(error, saved, "%s",
+                                    _("cannot create a pipe for QEMU's output"));
+    }
+    qmp->logfd = fds[0];
+    return fds[1];
 }
 
 /* Spawn QEMU with the monitor end @childSock mapped to @qmpTarget and the
  * caller's descriptors mapped as asked. */
 static int
 virQMPSpawn(virQMP *qmp, const char *const *argv, const virQMPOptions *opts,
-            int childSock, GError **error)
+            int childSock, int logWrite, GError **error)
 {
     size_t nfds = opts ? opts->nfds : 0;
     g_autofree int *src = g_new0(int, nfds + 1);
@@ -523,7 +772,7 @@ virQMPSpawn(virQMP *qmp, const char *const *argv, const virQMPOptions *opts,
                                           G_SPAWN_SEARCH_PATH |
                                           G_SPAWN_STDIN_FROM_DEV_NULL,
                                           virQMPChildSetup, NULL,
-                                          -1, qmp->logfd, qmp->logfd,
+                                          -1, logWrite, logWrite,
                                           src, dst, nfds + 1,
                                           &pid, NULL, NULL, NULL, &err)) {
         virReportError(error, VIR_ERR_INTERNAL_ERROR,
@@ -532,6 +781,9 @@ virQMPSpawn(virQMP *qmp, const char *const *argv, const virQMPOptions *opts,
         goto cleanup;
     }
     qmp->pid = pid;
+    qmp->pgid = pid;
+    /* set here too: a kill before the child ran its setup must find it */
+    setpgid(pid, pid);
     ret = 0;
 
  cleanup:
@@ -549,9 +801,11 @@ virQMPStart(const char *const *argv, const virQMPOptions *opts, GError **error)
     g_autoptr(JsonNode) greeting = NULL;
     g_autoptr(JsonNode) reply = NULL;
     int sv[2];
+    int logWrite;
 
     qmp->sock = -1;
     qmp->logfd = -1;
+    qmp->log = g_byte_array_new();
     qmp->rbuf = g_string_new(NULL);
     g_queue_init(&qmp->events);
     qmp->timeoutMs = opts && opts->timeoutMs ? opts->timeoutMs
@@ -563,21 +817,24 @@ virQMPStart(const char *const *argv, const virQMPOptions *opts, GError **error)
     }
     qmp->binary = g_strdup(argv[0]);
 
-    if ((qmp->logfd = virQMPOpenLog(error)) < 0)
+    if ((logWrite = virQMPOpenLog(qmp, error)) < 0)
         return NULL;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
         virReportSystemError(error, errno, "%s", _("cannot create the QMP socket pair"));
+        close(logWrite);
         return NULL;
     }
     qmp->sock = sv[0];
-    if (virQMPSpawn(qmp, argv, opts, sv[1], error) < 0) {
+    if (virQMPSpawn(qmp, argv, opts, sv[1], logWrite, error) < 0) {
         close(sv[1]);
+        close(logWrite);
         return NULL;
     }
-    /* Only QEMU may hold the other end now: its exit must read as EOF. */
+    /* Only QEMU may hold the other ends now: its exit must read as EOF. */
     close(sv[1]);
+    close(logWrite);
 
-    if (!(greeting = virQMPReadMessage(qmp, virQMPDeadline(qmp), false, error)))
+    if (!(greeting = virQMPReadMessage(qmp, virQMPStartWait(qmp), false, error)))
         return NULL;
     if (!json_object_has_member(json_node_get_object(greeting), "QMP")) {
         virReportError(error, VIR_ERR_INTERNAL_ERROR,

@@ -9,9 +9,12 @@
  * so this works for a binary run through a chroot or namespace wrapper as
  * well. It reads the greeting and negotiates capabilities. Every wait is
  * bounded by the timeout: a QEMU that hangs makes the call fail, never
- * block forever. Standard output and error of QEMU go to an unlinked
- * temporary file, readable with virQMPGetLog() (QEMU's own error message
- * when it refused the command line).
+ * block forever, and bytes that keep arriving never extend it. QEMU runs in
+ * its own process group, which is killed as a whole; the exit of QEMU
+ * itself ends a wait even when a process it forked keeps the monitor
+ * open. The last VIR_QMP_LOG_TAIL bytes of its standard output and error
+ * are kept (control characters replaced), readable with virQMPGetLog()
+ * (QEMU's own error message when it refused the command line).
  */
 #pragma once
 
@@ -26,6 +29,15 @@ typedef struct _virQMP virQMP;
 
 /* Default for every wait (greeting, reply, exit), in milliseconds */
 #define VIR_QMP_DEFAULT_TIMEOUT_MS 30000
+
+/* Limits on what a QEMU may send (the largest real answer, qom-list-types
+ * of a full system emulator, is about 100 KiB, nested 4 levels deep) */
+#define VIR_QMP_MAX_MESSAGE (8 * 1024 * 1024)    /* one line of JSON */
+#define VIR_QMP_MAX_RECEIVED (32 * 1024 * 1024)  /* bytes during one wait */
+#define VIR_QMP_MAX_EVENTS 1024                  /* queued, not yet taken */
+#define VIR_QMP_MAX_DEPTH 64                     /* JSON nesting */
+/* the last bytes of QEMU's stdout/stderr kept for error messages */
+#define VIR_QMP_LOG_TAIL 4096
 
 typedef struct {
     /* Descriptors of the caller to hand to the child: passFds[i] appears
@@ -81,7 +93,8 @@ JsonNode *virQMPWaitEvent(virQMP *qmp, const char *name, GError **error);
  * that does not exit within the timeout is killed. */
 int virQMPQuit(virQMP *qmp, int *status, GError **error);
 
-/* Everything QEMU wrote to stdout/stderr so far (caller frees). */
+/* The tail of what QEMU wrote to stdout/stderr so far, printable, with
+ * "..." in front when older output was dropped (caller frees). */
 char *virQMPGetLog(virQMP *qmp);
 
 pid_t virQMPGetPid(virQMP *qmp);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "virfile.h"
 #include "virxml.h"
 
 typedef struct {
@@ -26,15 +27,36 @@ virXMLErrorCollect(void *opaque, const char *fmt, ...)
 char *
 virXMLReadFile(const char *path, GError **error)
 {
-    char *content = NULL;
-    g_autoptr(GError) local = NULL;
+    g_autofree char *content = NULL;
+    const char *nul;
+    size_t len = 0;
 
-    if (!g_file_get_contents(path, &content, NULL, &local)) {
-        virErrorSet(error, VIR_ERR_SYSTEM_ERROR, _("cannot read file '%1$s': %2$s"),
-                    path, local->message);
+    if (virFileReadBounded(path, VIR_XML_MAX_DOCUMENT_SIZE,
+                           VIR_FILE_READ_PIPE_OK, &content, &len, error) < 0)
+        return NULL;
+    /* what follows a NUL byte would be silently ignored by the parser */
+    if ((nul = memchr(content, '\0', len))) {
+        virErrorSet(error, VIR_ERR_XML_ERROR,
+                    _("%1$s: the document contains a NUL byte at offset %2$zu"),
+                    path, (size_t)(nul - content));
         return NULL;
     }
-    return content;
+    return g_steal_pointer(&content);
+}
+
+/* SAX hook: the parser met "<!DOCTYPE". Stop before the internal subset
+ * (entity declarations) or an external one is looked at. */
+static void
+virXMLRefuseDocType(void *ctx,
+                    const xmlChar *name G_GNUC_UNUSED,
+                    const xmlChar *externalID G_GNUC_UNUSED,
+                    const xmlChar *systemID G_GNUC_UNUSED)
+{
+    xmlParserCtxtPtr pctxt = ctx;
+    bool *seen = pctxt->_private;
+
+    *seen = true;
+    xmlStopParser(pctxt);
 }
 
 xmlDocPtr
@@ -47,6 +69,7 @@ virXMLParse(const char *filename, const char *xmlStr, const char *rootName,
     xmlNodePtr root;
     virXMLErrorCtxt ectxt = { g_string_new(NULL) };
     const char *label = filename ? filename : "[inline data]";
+    bool docType = false;
 
     if (!xmlStr) {
         if (!(content = virXMLReadFile(filename, error))) {
@@ -56,12 +79,36 @@ virXMLParse(const char *filename, const char *xmlStr, const char *rootName,
         xmlStr = content;
     }
 
+    if (strnlen(xmlStr, VIR_XML_MAX_DOCUMENT_SIZE + 1) > VIR_XML_MAX_DOCUMENT_SIZE) {
+        g_string_free(ectxt.msg, TRUE);
+        virErrorSet(error, VIR_ERR_XML_ERROR,
+                    _("%1$s: the document is larger than %2$d bytes"),
+                    label, VIR_XML_MAX_DOCUMENT_SIZE);
+        return NULL;
+    }
+
     pctxt = xmlNewParserCtxt();
+    /* No DTD at all: no entity declarations (so no expansion bombs), no
+     * external subset; with NONET and without NOENT, DTDLOAD, DTDATTR
+     * and XINCLUDE, nothing outside the document is ever loaded. */
+    pctxt->_private = &docType;
+    pctxt->sax->internalSubset = virXMLRefuseDocType;
     xmlSetGenericErrorFunc(&ectxt, virXMLErrorCollect);
     doc = xmlCtxtReadMemory(pctxt, xmlStr, strlen(xmlStr), label, NULL,
                             XML_PARSE_NONET | XML_PARSE_NOWARNING |
                             XML_PARSE_NOERROR);
     xmlSetGenericErrorFunc(NULL, NULL);
+
+    if (docType) {
+        if (doc)
+            xmlFreeDoc(doc);
+        xmlFreeParserCtxt(pctxt);
+        g_string_free(ectxt.msg, TRUE);
+        virErrorSet(error, VIR_ERR_XML_ERROR,
+                    _("%1$s: a document type declaration (<!DOCTYPE>) is not allowed"),
+                    label);
+        return NULL;
+    }
 
     if (!doc) {
         const xmlError *err = xmlCtxtGetLastError(pctxt);

@@ -19,12 +19,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathObject, xmlXPathFreeObject);
 
+/* The largest document read (bytes): libvirt's RPC carries no string
+ * longer than this (REMOTE_STRING_MAX), so no domain libvirt can define
+ * is larger. */
+#define VIR_XML_MAX_DOCUMENT_SIZE (4 * 1024 * 1024)
+
 /* Parse @xmlStr (or the file @filename when @xmlStr is NULL). When
- * @rootName is given the root element must have that name. */
+ * @rootName is given the root element must have that name. A document
+ * type declaration (and with it every entity declaration and external
+ * subset) is refused, so is a document larger than
+ * VIR_XML_MAX_DOCUMENT_SIZE or, read from a file, one with a NUL byte. */
 xmlDocPtr virXMLParse(const char *filename, const char *xmlStr,
                       const char *rootName, GError **error);
 
-/* Read a whole file into memory ("cannot read file '%s'" on failure). */
+/* Read a whole document (at most VIR_XML_MAX_DOCUMENT_SIZE bytes, no NUL
+ * byte, a regular file or a pipe) into memory. */
 char *virXMLReadFile(const char *path, GError **error);
 
 typedef enum {

@@ -403,7 +403,7 @@ virXMLSchemaPath(const char *name)
     return g_build_filename(SCHEMADIR, name, NULL);
 }
 
-static void
+void
 virXMLRelaxNGCollect(void *opaque, const char *fmt, ...)
 {
     GString *msg = opaque;

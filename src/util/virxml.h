@@ -95,6 +95,10 @@ char *virXMLNodeToString(xmlDocPtr doc, xmlNodePtr node);
  * installed schema directory. */
 char *virXMLSchemaPath(const char *name);
 
+/* libxml2 RelaxNG error callback: appends to the GString @opaque, at most
+ * about 1 KiB in all */
+void virXMLRelaxNGCollect(void *opaque, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
 /* Validate @doc against the RelaxNG schema file @schemaPath. The error
  * (VIR_ERR_XML_INVALID_SCHEMA) quotes libxml2's first complaints. */
 int virXMLValidateAgainstSchema(xmlDocPtr doc, const char *schemaPath,

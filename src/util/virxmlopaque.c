@@ -249,19 +249,6 @@ virXMLLibvirtSchemaDir(void)
     return env && *env ? env : VIR_XML_LIBVIRT_SCHEMADIR_DEFAULT;
 }
 
-static void
-virXMLRNGCollect(void *opaque, const char *fmt, ...)
-{
-    GString *msg = opaque;
-    va_list ap;
-
-    if (msg->len > 1024)
-        return;
-    va_start(ap, fmt);
-    g_string_append_vprintf(msg, fmt, ap);
-    va_end(ap);
-}
-
 /* Compile libvirt-superset.rng with its include pointing at @dir */
 static xmlRelaxNGPtr
 virXMLSupersetCompile(const char *dir, GError **error)
@@ -294,7 +281,7 @@ virXMLSupersetCompile(const char *dir, GError **error)
         return NULL;
     }
     pctxt = xmlRelaxNGNewDocParserCtxt(doc);
-    xmlRelaxNGSetParserErrors(pctxt, virXMLRNGCollect, virXMLRNGCollect, msg);
+    xmlRelaxNGSetParserErrors(pctxt, virXMLRelaxNGCollect, virXMLRelaxNGCollect, msg);
     rng = xmlRelaxNGParse(pctxt);
     xmlRelaxNGFreeParserCtxt(pctxt);
     if (!rng) {
@@ -339,7 +326,7 @@ virXMLValidateDomainSuperset(xmlDocPtr doc, const char *libvirtSchemaDir,
     if (!rng)
         return -1;
     vctxt = xmlRelaxNGNewValidCtxt(rng);
-    xmlRelaxNGSetValidErrors(vctxt, virXMLRNGCollect, virXMLRNGCollect, msg);
+    xmlRelaxNGSetValidErrors(vctxt, virXMLRelaxNGCollect, virXMLRelaxNGCollect, msg);
     rc = xmlRelaxNGValidateDoc(vctxt, doc);
     xmlRelaxNGFreeValidCtxt(vctxt);
     if (rc != 0) {

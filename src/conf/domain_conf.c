@@ -2017,18 +2017,24 @@ virDomainDeviceParseIOMMU(xmlNodePtr node, virDomainDef *def, GError **error)
     return 0;
 }
 
+bool
+virDomainDefHasMemballoon(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nothers; i++) {
+        if (g_str_equal(def->others[i]->name, "memballoon"))
+            return true;
+    }
+    return def->memballoon != NULL;
+}
+
 static int
 virDomainDeviceParseMemballoon(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    if (def->memballoon || def->nothers > 0) {
-        size_t i;
-
-        for (i = 0; def->memballoon || i < def->nothers; i++) {
-            if (def->memballoon || g_str_equal(def->others[i]->name, "memballoon"))
-                return virReportError(error, VIR_ERR_XML_ERROR, "%s",
-                                      _("only one <memballoon> element is allowed in <devices>"));
-        }
-    }
+    if (virDomainDefHasMemballoon(def))
+        return virReportError(error, VIR_ERR_XML_ERROR, "%s",
+                              _("only one <memballoon> element is allowed in <devices>"));
     if (!virDomainMemballoonIsModeled(node))
         return virDomainDeviceParseOther(node, def, error);
     if (!(def->memballoon = virDomainMemballoonDefParseXML(node, error)))

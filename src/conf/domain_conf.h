@@ -561,4 +561,7 @@ virDomainControllerDef *virDomainDefFindController(const virDomainDef *def,
                                                    int idx);
 
 bool virDomainDefIsQ35(const virDomainDef *def);
+
+/* Has @def a <memballoon>, modeled or kept opaque? */
+bool virDomainDefHasMemballoon(const virDomainDef *def);
 bool virDomainDefIsVirt(const virDomainDef *def);

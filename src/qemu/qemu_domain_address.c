@@ -909,7 +909,7 @@ qemuDomainAddDefaultDevices(virDomainDef *def, const virQEMUCaps *caps,
         usb->model = VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI;
     }
 
-    if (!def->memballoon) {
+    if (!virDomainDefHasMemballoon(def)) {
         def->memballoon = g_new0(virDomainMemballoonDef, 1);
         def->memballoon->model = VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
         def->memballoon->info.alias = g_strdup("balloon0");

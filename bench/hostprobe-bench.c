@@ -241,17 +241,15 @@ main(int argc, char **argv)
                 iterations, (int)ndev);
 
     g_timer_start(timer);
-    for (i = 0; i < iterations * 10; i++) {
-        g_autoptr(virHostIOMMU) host = benchProbe(root, one, false);
-    }
+    for (i = 0; i < iterations * 10; i++)
+        virHostIOMMUFree(benchProbe(root, one, false));
     benchReport("probe of one device by address", g_timer_elapsed(timer, NULL),
                 iterations * 10, 1);
 
     if (shim) {
         g_timer_start(timer);
-        for (i = 0; i < iterations; i++) {
-            g_autoptr(virHostIOMMU) host = benchProbe(root, NULL, true);
-        }
+        for (i = 0; i < iterations; i++)
+            virHostIOMMUFree(benchProbe(root, NULL, true));
         benchReport("deep probe through the iommufd shim", g_timer_elapsed(timer, NULL),
                     iterations, (int)ndev);
     } else {

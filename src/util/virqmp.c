@@ -270,9 +270,9 @@ virQMPReportDeath(virQMP *qmp, const char *what, bool timedOut, GError **error)
                           *log ? log : _("no output"));
 }
 
-/* Parse one line of the monitor */
-static JsonNode *
-virQMPParseLine(virQMP *qmp, const char *line, size_t len, GError **error)
+JsonNode *
+virQMPParseLine(const char *binary, const char *line, size_t len,
+                GError **error)
 {
     g_autoptr(JsonParser) parser = NULL;
     g_autoptr(GError) perr = NULL;
@@ -281,7 +281,7 @@ virQMPParseLine(virQMP *qmp, const char *line, size_t len, GError **error)
     if (!virQMPDepthOK(line, len)) {
         virReportError(error, VIR_ERR_INTERNAL_ERROR,
                        _("QMP message from QEMU '%1$s' is nested deeper than %2$d levels"),
-                       qmp->binary, VIR_QMP_MAX_DEPTH);
+                       binary, VIR_QMP_MAX_DEPTH);
         return NULL;
     }
     parser = json_parser_new_immutable();
@@ -331,7 +331,7 @@ virQMPTakeLine(virQMP *qmp, JsonNode **msg, GError **error)
     g_strstrip(line);
     if (!*line)
         return 1;
-    if (!(*msg = virQMPParseLine(qmp, line, strlen(line), error)))
+    if (!(*msg = virQMPParseLine(qmp->binary, line, strlen(line), error)))
         return -1;
     return 1;
 }

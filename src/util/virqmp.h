@@ -27,6 +27,13 @@
 
 typedef struct _virQMP virQMP;
 
+/* One received, non-empty line of @len bytes (without its newline) as a
+ * QMP message from @binary: the JSON object it holds, with the caller's
+ * reference. Anything nested too deeply, not JSON or not an object gives
+ * NULL and @error. Used by the monitor reader and by the fuzzer. */
+JsonNode *virQMPParseLine(const char *binary, const char *line, size_t len,
+                          GError **error);
+
 /* Default for every wait (greeting, reply, exit), in milliseconds */
 #define VIR_QMP_DEFAULT_TIMEOUT_MS 30000
 

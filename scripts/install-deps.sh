@@ -24,7 +24,7 @@ fi
 # Packages: "name" from the release, "name/bpo" from backports.
 pkgs="build-essential ninja-build pkg-config gettext git
       libglib2.0-dev libxml2-dev libxml2-utils libjson-glib-dev
-      clang libclang-rt-14-dev python3
+      clang libclang-rt-14-dev valgrind python3
       meson/bpo debootstrap/bpo
       qemu-system-x86/bpo qemu-system-arm/bpo qemu-utils/bpo
       libvirt-dev/bpo libvirt-daemon/bpo libvirt-daemon-driver-qemu/bpo

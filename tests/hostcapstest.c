@@ -543,6 +543,7 @@ hostcapsPreload(char **argv)
     const char *asan = g_getenv("ASAN_OPTIONS");
     g_autofree char *newPreload = NULL;
     g_autofree char *newAsan = NULL;
+    g_autofree char *self = NULL;
 
     if (!shim) {
         fprintf(stderr, "IOMMUFD_SHIM must name the iommufd shim library\n");
@@ -559,7 +560,11 @@ hostcapsPreload(char **argv)
                               asan ? asan : "", asan && *asan ? ":" : "");
     g_setenv("LD_PRELOAD", newPreload, TRUE);
     g_setenv("ASAN_OPTIONS", newAsan, TRUE);
-    execv("/proc/self/exe", argv);
+    /* the link's target, not the link: under valgrind, exec of
+     * /proc/self/exe would start the tool, reading the link gives this
+     * program */
+    self = g_file_read_link("/proc/self/exe", NULL);
+    execv(self ? self : "/proc/self/exe", argv);
     fprintf(stderr, "cannot re-execute with the shim: %s\n", g_strerror(errno));
     exit(EXIT_FAILURE);
 }

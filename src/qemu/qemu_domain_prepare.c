@@ -3,6 +3,8 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stdlib.h>
+
 #include "qemu_domain_prepare.h"
 #include "qemu_validate.h"
 #include "qemu_viommu.h"
@@ -20,22 +22,56 @@ qemuPreparedDomainFree(qemuPreparedDomain *prep)
     g_free(prep);
 }
 
+/* Where the system keeps its QEMU binaries (docs/security.md) */
+static const char *const qemuDomainSystemEmulatorDirs[] = {
+    "/usr/bin", "/usr/libexec", NULL,
+};
+
+/* A binary that the user did not name on the command line (the domain's
+ * <emulator>, or the default for the domain's architecture) is run only
+ * when it resolves (all links followed) to a file directly in one of the
+ * system's QEMU directories and is called qemu-system-* or qemu-kvm.
+ * Checking a document must never run a program the document chose.
+ * Returns the resolved path, which is what gets probed. */
+char *
+qemuDomainPrepareSystemEmulator(const char *binary, GError **error)
+{
+    g_autofree char *real = realpath(binary, NULL);
+    g_autofree char *dir = NULL;
+    g_autofree char *base = NULL;
+
+    if (real) {
+        dir = g_path_get_dirname(real);
+        base = g_path_get_basename(real);
+        if (g_strv_contains(qemuDomainSystemEmulatorDirs, dir) &&
+            (g_str_has_prefix(base, "qemu-system-") || g_str_equal(base, "qemu-kvm")))
+            return g_steal_pointer(&real);
+    }
+    virReportError(error, VIR_ERR_OPERATION_INVALID,
+                   _("refusing to run emulator '%1$s' chosen by the domain: without --emulator or --qemu-caps only a qemu-system-* or qemu-kvm binary in /usr/bin or /usr/libexec is probed; give --emulator PATH or --qemu-caps FILE"),
+                   binary);
+    return NULL;
+}
+
 virQEMUCaps *
 qemuDomainPrepareCaps(const qemuDomainPrepareOptions *opts,
                       const char *fallbackEmulator, const char *arch,
                       GError **error)
 {
     g_autofree char *binary = NULL;
+    g_autofree char *system = NULL;
 
     if (opts->qemuCapsFile)
         return virQEMUCapsParseFile(opts->qemuCapsFile, error);
     if (opts->emulator)
-        binary = g_strdup(opts->emulator);
-    else if (fallbackEmulator)
+        return virQEMUCapsCacheLookup(opts->emulator, opts->cacheDir, error);
+    if (fallbackEmulator)
         binary = g_strdup(fallbackEmulator);
     else
         binary = g_strdup_printf("/usr/bin/qemu-system-%s", arch ? arch : "x86_64");
-    return virQEMUCapsCacheLookup(binary, opts->cacheDir, error);
+    if (!(system = qemuDomainPrepareSystemEmulator(binary, error)))
+        return NULL;
+    return virQEMUCapsCacheLookup(system, opts->cacheDir, error);
 }
 
 virHostIOMMU *

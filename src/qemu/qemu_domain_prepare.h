@@ -43,11 +43,17 @@ qemuPreparedDomain *qemuDomainPrepareFile(const char *path,
 
 /* The capabilities the options name: --qemu-caps, else --emulator, else
  * @fallbackEmulator (the domain's <emulator>), else the default binary
- * for @arch (may be NULL: x86_64). */
+ * for @arch (may be NULL: x86_64). The last two are probed only when
+ * qemuDomainPrepareSystemEmulator() accepts them. */
 virQEMUCaps *qemuDomainPrepareCaps(const qemuDomainPrepareOptions *opts,
                                    const char *fallbackEmulator,
                                    const char *arch,
                                    GError **error);
+
+/* @binary resolved (realpath) when it is a system QEMU binary: a
+ * qemu-system-* or qemu-kvm file in /usr/bin or /usr/libexec. Otherwise
+ * NULL and an error asking for --emulator or --qemu-caps. */
+char *qemuDomainPrepareSystemEmulator(const char *binary, GError **error);
 
 /* The host description the options name, for @devices (NULL-terminated
  * PCI addresses, NULL = every VFIO device). */

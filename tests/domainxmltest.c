@@ -311,6 +311,13 @@ mymain(void)
     DO_TEST_PARSE_ERROR("err-missing-memory");
     DO_TEST_PARSE_ERROR("err-memory-unit");
     DO_TEST_PARSE_ERROR("err-memory-overflow");
+    /* libvirt's limit: below 2^53 KiB (2^63 bytes) */
+    DO_TEST("memory-max-kib");
+    DO_TEST_PARSE_ERROR("err-memory-max-plus-1-kib");
+    DO_TEST_PARSE_ERROR("err-memory-2p53-plus-1-kib");
+    DO_TEST_PARSE_ERROR("err-memory-15-eib");
+    DO_TEST_PARSE_ERROR("err-memory-2p64-minus-1-bytes");
+    DO_TEST_PARSE_ERROR("err-current-memory-too-large");
     DO_TEST_PARSE_ERROR("err-current-memory-larger");
     DO_TEST_PARSE_ERROR("err-vcpu-zero");
     DO_TEST_PARSE_ERROR("err-vcpu-placement");

@@ -447,6 +447,8 @@ mymain(void)
 
     /* ---- general domains (no vIOMMU) -------------------------------- */
     DO_TEST_X86_BOTH("q35-minimal");
+    /* no <vcpu>: one vCPU, like libvirt */
+    DO_TEST_X86_BOTH("vcpu-absent");
     DO_TEST_X86_BOTH("q35-basic");
     DO_TEST_X86_BOTH("q35-devices");
     DO_TEST_X86_BOTH("q35-no-defaults");

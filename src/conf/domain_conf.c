@@ -1342,10 +1342,16 @@ virDomainMemoryParseXML(xmlNodePtr node, unsigned long long *kib,
         return virReportError(error, VIR_ERR_XML_ERROR,
                               _("invalid value '%1$s' in <%2$s>: expected a non-negative integer"),
                               text, name);
-    if (value > G_MAXUINT64 / scale)
+    /* libvirt's limit (virMemoryMaxValue): the size in bytes fits a
+     * signed 64-bit integer, strictly below 2^53 KiB; QEMU's JSON
+     * 'size' of the memory backend takes no more either */
+    if (value > VIR_DOMAIN_MEMORY_MAX_BYTES / scale ||
+        (value * scale) / 1024 + ((value * scale) % 1024 ? 1 : 0) >=
+        VIR_DOMAIN_MEMORY_MAX_BYTES / 1024 + 1)
         return virReportError(error, VIR_ERR_XML_ERROR,
-                              _("value '%1$s %2$s' in <%3$s> is too large"),
-                              text, unit ? unit : "KiB", name);
+                              _("value '%1$s %2$s' in <%3$s> is too large: the maximum is %4$llu KiB (8 EiB)"),
+                              text, unit ? unit : "KiB", name,
+                              VIR_DOMAIN_MEMORY_MAX_BYTES / 1024);
     value *= scale;
     *kib = value / 1024 + (value % 1024 ? 1 : 0);
     return 0;
@@ -1367,6 +1373,12 @@ virDomainVcpuParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
                               text);
     def->vcpus = value;
     return 0;
+}
+
+unsigned int
+virDomainDefGetVcpus(const virDomainDef *def)
+{
+    return def->vcpus ? def->vcpus : 1;
 }
 
 static int

@@ -425,7 +425,7 @@ typedef struct {
 
     unsigned long long memoryKiB;
     unsigned long long currentMemoryKiB; /* 0 = absent */
-    unsigned int vcpus;
+    unsigned int vcpus;                  /* 0 = absent: 1, like libvirt */
     char *vcpuPlacement;
 
     /* <os> */
@@ -490,6 +490,13 @@ typedef struct {
 } virDomainDef;
 
 virDomainDef *virDomainDefNew(void);
+/* The largest memory size in bytes (libvirt's virMemoryMaxValue on a
+ * 64-bit host): <memory> and <currentMemory> stay below 2^53 KiB. */
+#define VIR_DOMAIN_MEMORY_MAX_BYTES ((unsigned long long)G_MAXINT64)
+
+/* The number of vCPUs: <vcpu>, or libvirt's default of 1 without it */
+unsigned int virDomainDefGetVcpus(const virDomainDef *def);
+
 void virDomainDefFree(virDomainDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDef, virDomainDefFree);
 

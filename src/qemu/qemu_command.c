@@ -995,7 +995,7 @@ qemuBuildPreamble(GPtrArray *args, const virDomainDef *def,
         qemuAddArgFormat(args, "-bios", "%s", def->loader);
     qemuBuildMemoryCommandLine(args, def);
     qemuAddArgFormat(args, "-smp", "%u,sockets=%u,cores=1,threads=1",
-                     def->vcpus, def->vcpus);
+                     virDomainDefGetVcpus(def), virDomainDefGetVcpus(def));
     if (def->uuid)
         qemuAddArgFormat(args, "-uuid", "%s", def->uuid);
     qemuAddArgFormat(args, "-display", "none");
@@ -1024,9 +1024,9 @@ qemuCheckDomain(const virDomainDef *def, const virQEMUCaps *caps, GError **error
                               _("the domain's architecture '%1$s' does not match the QEMU binary's '%2$s' (%3$s)"),
                               def->arch, capsArch,
                               NULLSTR_EMPTY(virQEMUCapsGetBinary(caps)));
-    if (def->vcpus == 0 || def->memoryKiB == 0)
+    if (def->memoryKiB == 0)
         return virReportError(error, VIR_ERR_INTERNAL_ERROR, "%s",
-                              _("the domain has no vCPUs or no memory"));
+                              _("the domain has no memory"));
     return 0;
 }
 

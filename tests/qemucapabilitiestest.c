@@ -484,7 +484,7 @@ testCacheCorrupt(const void *opaque G_GNUC_UNUSED)
 {
     g_autofree char *path = testCachePath();
 
-    if (!g_file_set_contents(path, "<qemuCaps format='1'>truncat", -1, NULL))
+    if (!g_file_set_contents(path, "<qemuCaps format='2'>truncat", -1, NULL))
         return -1;
     return testCacheExpectReprobe("corrupt cache file");
 }
@@ -499,7 +499,7 @@ testCacheOtherFormat(const void *opaque G_GNUC_UNUSED)
     if (!(xml = virTestLoadFile(path)))
         return -1;
     s = g_string_new(xml);
-    g_string_replace(s, "<qemuCaps format='1'>", "<qemuCaps format='0'>", 1);
+    g_string_replace(s, "<qemuCaps format='2'>", "<qemuCaps format='0'>", 1);
     if (!g_file_set_contents(path, s->str, -1, NULL))
         return -1;
     return testCacheExpectReprobe("cache file of another format");
@@ -521,6 +521,95 @@ testCacheMissingBinary(const void *opaque G_GNUC_UNUSED)
         return -1;
     }
     return 0;
+}
+
+
+/* A wrapper script around the real binary, like the chroot wrappers: its
+ * size and time stay when the QEMU behind it changes, what "-version"
+ * prints does not. */
+static int
+testCacheWrapper(const void *opaque G_GNUC_UNUSED)
+{
+    g_autofree char *wrapper = g_build_filename(cacheState.tmpdir, "wrapper", NULL);
+    g_autofree char *version = g_build_filename(cacheState.tmpdir, "wrapper-version", NULL);
+    g_autofree char *script = g_strdup_printf("#!/bin/sh\n"
+                                              "if [ \"$1\" = -version ]; then cat '%s'; exit 0; fi\n"
+                                              "exec '%s' \"$@\"\n", version, cacheState.binary);
+    g_autofree char *real = g_steal_pointer(&cacheState.binary);
+    g_autoptr(virQEMUCaps) caps = NULL;
+    const char *pkg;
+    int ret = -1;
+
+    cacheState.binary = g_strdup(wrapper);
+    if (!g_file_set_contents(wrapper, script, -1, NULL) || chmod(wrapper, 0755) < 0 ||
+        !g_file_set_contents(version, "QEMU emulator version 11.1.3 (old)\n", -1, NULL))
+        goto cleanup;
+    /* first lookup probes; the tampered file is then used */
+    if (!testLookupPackage(&caps) || testTamperCache() < 0 ||
+        !(pkg = testLookupPackage(&caps)) || strcmp(pkg, "from-the-cache") != 0) {
+        fprintf(stderr, "the wrapper's cache file is not used\n");
+        goto cleanup;
+    }
+    /* "upgrade" the QEMU behind the wrapper */
+    if (!g_file_set_contents(version, "QEMU emulator version 11.1.3 (new)\n", -1, NULL))
+        goto cleanup;
+    ret = testCacheExpectReprobe("upgraded QEMU behind a wrapper script");
+
+ cleanup:
+    g_free(cacheState.binary);
+    cacheState.binary = g_steal_pointer(&real);
+    return ret;
+}
+
+
+/* ---- probing a fake QEMU (probe/fakeqemu) ----------------------------- */
+
+/* probe/NAME.json are the fake's replies. With probe/NAME.err the lookup
+ * through the cache must fail with that message and cache nothing;
+ * otherwise the document (recorded as /usr/bin/qemu-system-x86_64) must
+ * equal probe/NAME.xml and be cached. */
+static int
+testProbe(const void *opaque)
+{
+    const char *name = opaque;
+    g_autofree char *fake = virTestDataPath(CAPSDIR, "probe/fakeqemu");
+    g_autofree char *replies = virTestDataPathFormat(CAPSDIR, "probe/%s.json", name);
+    g_autofree char *errPath = virTestDataPathFormat(CAPSDIR, "probe/%s.err", name);
+    g_autofree char *xmlPath = virTestDataPathFormat(CAPSDIR, "probe/%s.xml", name);
+    g_autofree char *cacheDir = g_build_filename(cacheState.tmpdir, "probe", name, NULL);
+    g_autofree char *cacheFile = virQEMUCapsCacheFile(fake, cacheDir);
+    g_autoptr(virQEMUCaps) caps = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = NULL;
+
+    virTestUseFile(fake);
+    virTestUseFile(replies);
+    g_setenv("FAKEQEMU_REPLIES", replies, TRUE);
+    caps = virQEMUCapsCacheLookup(fake, cacheDir, &err);
+    g_unsetenv("FAKEQEMU_REPLIES");
+
+    if (g_file_test(errPath, G_FILE_TEST_EXISTS)) {
+        if (caps) {
+            fprintf(stderr, "%s: the probe succeeded, expected an error\n", name);
+            return -1;
+        }
+        if (g_file_test(cacheFile, G_FILE_TEST_EXISTS)) {
+            fprintf(stderr, "%s: a failed probe was cached\n", name);
+            return -1;
+        }
+        return virTestCompareErrorToFile(err, errPath);
+    }
+    if (!caps) {
+        fprintf(stderr, "%s: %s\n", name, err->message);
+        return -1;
+    }
+    if (!g_file_test(cacheFile, G_FILE_TEST_IS_REGULAR) || testValidateSchema(cacheFile) < 0) {
+        fprintf(stderr, "%s: no valid cache file after the probe\n", name);
+        return -1;
+    }
+    virQEMUCapsSetBinary(caps, "/usr/bin/qemu-system-x86_64");
+    xml = virQEMUCapsFormat(caps);
+    return virTestCompareToFile(xml, xmlPath);
 }
 
 
@@ -815,6 +904,7 @@ mymain(void)
                 { "cache: changed size is re-probed", testCacheStaleSize },
                 { "cache: corrupt file is re-probed", testCacheCorrupt },
                 { "cache: other format is re-probed", testCacheOtherFormat },
+                { "cache: upgrade behind a wrapper is re-probed", testCacheWrapper },
             };
             for (i = 0; i < G_N_ELEMENTS(steps); i++) {
                 if (virTestRun(steps[i].title, steps[i].func, NULL) < 0)
@@ -824,6 +914,8 @@ mymain(void)
         if (virTestRun("cache: missing binary", testCacheMissingBinary, NULL) < 0)
             ret = -1;
     }
+
+    testRunDir("probe", ".json", testProbe, &ret);
 
     if (virTestRun("qmp: session with fds, error, event, quit", testQMPSession, NULL) < 0)
         ret = -1;

@@ -449,6 +449,13 @@ mymain(void)
     DO_TEST_X86_BOTH("q35-minimal");
     /* no <vcpu>: one vCPU, like libvirt */
     DO_TEST_X86_BOTH("vcpu-absent");
+    /* more vCPUs than query-machines' cpu-max of the machine type */
+    DO_TEST_X86_BOTH_FAILURE("vcpu-too-many");
+    /* a custom CPU model must be one the binary lists: -cpu does not
+     * honour the ',,' escape, so properties could be injected */
+    DO_TEST_X86_BOTH("cpu-custom-model");
+    DO_TEST_X86_BOTH_FAILURE("cpu-custom-injection");
+    DO_TEST_X86_BOTH_FAILURE("cpu-custom-unknown");
     DO_TEST_X86_BOTH("q35-basic");
     DO_TEST_X86_BOTH("q35-devices");
     DO_TEST_X86_BOTH("q35-no-defaults");

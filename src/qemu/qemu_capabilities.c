@@ -15,7 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "qemu_capabilities.h"
 #include "virbuffer.h"
@@ -25,7 +29,14 @@
 /* Bump when the document's layout or the set of probed types changes:
  * cached documents of another format are re-probed, and parsing a
  * document of another format is an error. */
-#define VIR_QEMU_CAPS_FORMAT 1
+#define VIR_QEMU_CAPS_FORMAT 2
+
+#define NULLSTR_EMPTY(s) ((s) ? (s) : "")
+
+/* How long "BINARY -version" may take for the cache check of a wrapper
+ * script, and how much of its output is read */
+#define VIR_QEMU_CAPS_VERSION_TIMEOUT_MS 10000
+#define VIR_QEMU_CAPS_VERSION_MAX_OUTPUT 4096
 
 VIR_ENUM_IMPL(virQEMUCaps, QEMU_CAPS_LAST,
     /* intel-iommu */
@@ -166,6 +177,7 @@ typedef struct {
     char *alias;
     bool isDefault;
     bool deprecated;
+    unsigned int maxCpus;   /* query-machines 'cpu-max' */
 } virQEMUCapsMachine;
 
 struct _virQEMUCaps {
@@ -176,6 +188,7 @@ struct _virQEMUCaps {
     char *package;
     GPtrArray *machines;    /* of virQEMUCapsMachine, sorted by name */
     GPtrArray *types;       /* of virQEMUCapsQOMType, sorted by name */
+    GPtrArray *cpuModels;   /* of char *, query-cpu-definitions, sorted */
     bool flags[QEMU_CAPS_LAST];
 
     /* what the cache checks; only written into cache files */
@@ -183,6 +196,7 @@ struct _virQEMUCaps {
     long long binarySize;
     char *binaryMTime;      /* "seconds.nanoseconds" */
     char *selfVersion;      /* the VERSION of the project that probed */
+    char *versionLine;      /* first line of "-version", for a script */
 };
 
 
@@ -229,6 +243,7 @@ virQEMUCapsNew(void)
 
     caps->machines = g_ptr_array_new_with_free_func((GDestroyNotify)virQEMUCapsMachineFree);
     caps->types = g_ptr_array_new_with_free_func((GDestroyNotify)virQEMUCapsQOMTypeFree);
+    caps->cpuModels = g_ptr_array_new_with_free_func(g_free);
     return caps;
 }
 
@@ -243,8 +258,10 @@ virQEMUCapsFree(virQEMUCaps *caps)
     g_free(caps->package);
     g_ptr_array_unref(caps->machines);
     g_ptr_array_unref(caps->types);
+    g_ptr_array_unref(caps->cpuModels);
     g_free(caps->binaryMTime);
     g_free(caps->selfVersion);
+    g_free(caps->versionLine);
     g_free(caps);
 }
 
@@ -371,6 +388,43 @@ virQEMUCapsGetCanonicalMachine(const virQEMUCaps *caps, const char *name)
     return mach ? mach->name : NULL;
 }
 
+unsigned int
+virQEMUCapsGetMachineMaxCpus(const virQEMUCaps *caps, const char *name)
+{
+    const virQEMUCapsMachine *mach = virQEMUCapsFindMachine(caps, name);
+
+    return mach ? mach->maxCpus : 0;
+}
+
+bool
+virQEMUCapsHasCPUModel(const virQEMUCaps *caps, const char *model)
+{
+    size_t i;
+
+    for (i = 0; i < caps->cpuModels->len; i++) {
+        if (g_str_equal(g_ptr_array_index(caps->cpuModels, i), model))
+            return true;
+    }
+    return false;
+}
+
+/* A machine type or CPU model name goes into -machine or -cpu as the
+ * first, unnamed value of an option that QEMU splits at commas and '=':
+ * a name must be a plain word, whatever a probe or a document says. */
+bool
+virQEMUCapsNameIsPlain(const char *name)
+{
+    const char *p;
+
+    if (!name || !*name)
+        return false;
+    for (p = name; *p; p++) {
+        if (!g_ascii_isalnum(*p) && !strchr("._+-", *p))
+            return false;
+    }
+    return true;
+}
+
 const char *
 virQEMUCapsGetPropertyType(const virQEMUCaps *caps, const char *typeName,
                            const char *property)
@@ -468,6 +522,12 @@ virQEMUCapsDeriveFlags(virQEMUCaps *caps)
 
 
 /* ---- probing ---------------------------------------------------------- */
+
+static gint
+virQEMUCapsCompareStrPtr(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char * const *)a, *(const char * const *)b);
+}
 
 static gint
 virQEMUCapsComparePropPtr(gconstpointer a, gconstpointer b)
@@ -579,9 +639,17 @@ virQEMUCapsProbeVersion(virQEMUCaps *caps, virQMP *qmp, GError **error)
         !(ver = json_object_get_object_member(obj = json_node_get_object(reply), "qemu")))
         return virReportError(error, VIR_ERR_INTERNAL_ERROR, "%s",
                               _("malformed reply to 'query-version'"));
-    major = json_object_get_int_member_with_default(ver, "major", 0);
-    minor = json_object_get_int_member_with_default(ver, "minor", 0);
-    micro = json_object_get_int_member_with_default(ver, "micro", 0);
+    major = json_object_get_int_member_with_default(ver, "major", -1);
+    minor = json_object_get_int_member_with_default(ver, "minor", -1);
+    micro = json_object_get_int_member_with_default(ver, "micro", -1);
+    /* what the document can hold and read back (virQEMUCapsParseVersion):
+     * anything else must fail the probe, not be cached and refused on
+     * every later read */
+    if (major < 0 || major > 4000 || minor < 0 || minor > 999 ||
+        micro < 0 || micro > 999)
+        return virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                              _("malformed reply to 'query-version': version %1$" G_GINT64_FORMAT ".%2$" G_GINT64_FORMAT ".%3$" G_GINT64_FORMAT " is not MAJOR.MINOR.MICRO with MINOR and MICRO below 1000"),
+                              major, minor, micro);
     caps->version = major * 1000000 + minor * 1000 + micro;
     caps->versionStr = g_strdup_printf("%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT
                                        ".%" G_GINT64_FORMAT, major, minor, micro);
@@ -622,17 +690,50 @@ virQEMUCapsProbeMachines(virQEMUCaps *caps, virQMP *qmp, GError **error)
 
         if (!obj || !(name = json_object_get_string_member_with_default(obj, "name", NULL)))
             continue;
+        gint64 maxCpus = json_object_get_int_member_with_default(obj, "cpu-max", 0);
+        const char *alias = json_object_get_string_member_with_default(obj, "alias", NULL);
+
         /* "none" is the probe's own machine, not something to run */
         if (strcmp(name, "none") == 0)
             continue;
+        if (!virQEMUCapsNameIsPlain(name) || (alias && !virQEMUCapsNameIsPlain(alias)))
+            return virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                                  _("malformed reply to 'query-machines': machine type '%1$s' is not a plain name"),
+                                  virQEMUCapsNameIsPlain(name) ? alias : name);
         mach = g_new0(virQEMUCapsMachine, 1);
+        g_ptr_array_add(caps->machines, mach);
         mach->name = g_strdup(name);
-        mach->alias = g_strdup(json_object_get_string_member_with_default(obj, "alias", NULL));
+        mach->alias = g_strdup(alias);
         mach->isDefault = json_object_get_boolean_member_with_default(obj, "is-default", FALSE);
         mach->deprecated = json_object_get_boolean_member_with_default(obj, "deprecated", FALSE);
-        g_ptr_array_add(caps->machines, mach);
+        mach->maxCpus = CLAMP(maxCpus, 0, G_MAXUINT32);
     }
     g_ptr_array_sort(caps->machines, virQEMUCapsCompareMachinePtr);
+    return 0;
+}
+
+static int
+virQEMUCapsProbeCPUModels(virQEMUCaps *caps, virQMP *qmp, GError **error)
+{
+    g_autoptr(JsonNode) reply = virQMPCommand(qmp, "query-cpu-definitions", NULL, error);
+    JsonArray *arr;
+    guint i;
+
+    if (!reply || virQEMUCapsReplyArray(reply, "query-cpu-definitions", &arr, error) < 0)
+        return -1;
+    for (i = 0; i < json_array_get_length(arr); i++) {
+        JsonObject *obj = json_array_get_object_element(arr, i);
+        const char *name;
+
+        if (!obj || !(name = json_object_get_string_member_with_default(obj, "name", NULL)))
+            continue;
+        if (!virQEMUCapsNameIsPlain(name))
+            return virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                                  _("malformed reply to 'query-cpu-definitions': CPU model '%1$s' is not a plain name"),
+                                  name);
+        g_ptr_array_add(caps->cpuModels, g_strdup(name));
+    }
+    g_ptr_array_sort(caps->cpuModels, virQEMUCapsCompareStrPtr);
     return 0;
 }
 
@@ -721,6 +822,7 @@ virQEMUCapsProbe(const char *binary, GError **error)
     if (virQEMUCapsProbeVersion(caps, qmp, error) < 0 ||
         virQEMUCapsProbeArch(caps, qmp, error) < 0 ||
         virQEMUCapsProbeMachines(caps, qmp, error) < 0 ||
+        virQEMUCapsProbeCPUModels(caps, qmp, error) < 0 ||
         virQEMUCapsProbeTypesQMP(caps, qmp, error) < 0)
         return NULL;
 
@@ -770,7 +872,9 @@ virQEMUCapsFormatInternal(const virQEMUCaps *caps, bool forCache)
     if (forCache && caps->haveStat) {
         virBufferAsprintf(&buf, "<cache size='%lld'", caps->binarySize);
         virBufferEscapeString(&buf, " mtime='%s'", caps->binaryMTime);
-        virBufferEscapeString(&buf, " self='%s'/>\n", caps->selfVersion);
+        virBufferEscapeString(&buf, " self='%s'", caps->selfVersion);
+        virBufferEscapeString(&buf, " versionLine='%s'", caps->versionLine);
+        virBufferAddLit(&buf, "/>\n");
     }
     virBufferEscapeString(&buf, "<arch>%s</arch>\n", caps->arch);
     virBufferEscapeString(&buf, "<version>%s</version>\n", caps->versionStr);
@@ -786,8 +890,13 @@ virQEMUCapsFormatInternal(const virQEMUCaps *caps, bool forCache)
             virBufferAddLit(&buf, " default='yes'");
         if (mach->deprecated)
             virBufferAddLit(&buf, " deprecated='yes'");
+        if (mach->maxCpus)
+            virBufferAsprintf(&buf, " maxCpus='%u'", mach->maxCpus);
         virBufferAddLit(&buf, "/>\n");
     }
+    for (i = 0; i < caps->cpuModels->len; i++)
+        virBufferEscapeString(&buf, "<cpu name='%s'/>\n",
+                              (const char *)g_ptr_array_index(caps->cpuModels, i));
 
     virQEMUCapsFormatTypes(&buf, caps);
 
@@ -879,9 +988,31 @@ virQEMUCapsParseMachine(virQEMUCaps *caps, xmlNodePtr node, GError **error)
     g_ptr_array_add(caps->machines, mach);
     mach->name = g_steal_pointer(&name);
     mach->alias = virXMLPropString(node, "alias");
+    if (!virQEMUCapsNameIsPlain(mach->name) ||
+        (mach->alias && !virQEMUCapsNameIsPlain(mach->alias))) {
+        g_autofree char *what = g_strdup_printf(_("machine type '%1$s' is not a plain name of letters, digits and '._+-'"),
+                                                virQEMUCapsNameIsPlain(mach->name) ?
+                                                mach->alias : mach->name);
+        return virQEMUCapsParseError(error, node, what);
+    }
     if (virQEMUCapsParseYesNo(node, "default", &mach->isDefault, error) < 0 ||
-        virQEMUCapsParseYesNo(node, "deprecated", &mach->deprecated, error) < 0)
+        virQEMUCapsParseYesNo(node, "deprecated", &mach->deprecated, error) < 0 ||
+        virXMLPropUInt(node, "maxCpus", 10, VIR_XML_PROP_NONE, &mach->maxCpus, error) < 0)
         return -1;
+    return 0;
+}
+
+static int
+virQEMUCapsParseCPU(virQEMUCaps *caps, xmlNodePtr node, GError **error)
+{
+    g_autofree char *name = virXMLPropString(node, "name");
+
+    if (!virQEMUCapsNameIsPlain(name)) {
+        g_autofree char *what = g_strdup_printf(_("CPU model '%1$s' is not a plain name of letters, digits and '._+-'"),
+                                                NULLSTR_EMPTY(name));
+        return virQEMUCapsParseError(error, node, what);
+    }
+    g_ptr_array_add(caps->cpuModels, g_steal_pointer(&name));
     return 0;
 }
 
@@ -935,6 +1066,7 @@ virQEMUCapsParseCache(virQEMUCaps *caps, xmlNodePtr node, GError **error)
     caps->binarySize = (long long)size;
     caps->binaryMTime = virXMLPropString(node, "mtime");
     caps->selfVersion = virXMLPropString(node, "self");
+    caps->versionLine = virXMLPropString(node, "versionLine");
     if (!caps->binaryMTime || !caps->selfVersion)
         return virQEMUCapsParseError(error, node, _("<cache> needs mtime and self"));
     caps->haveStat = true;
@@ -1011,6 +1143,8 @@ virQEMUCapsParseDoc(xmlDocPtr doc, GError **error)
             continue;
         if (xmlStrEqual(cur->name, BAD_CAST "machine"))
             rc = virQEMUCapsParseMachine(caps, cur, error);
+        else if (xmlStrEqual(cur->name, BAD_CAST "cpu"))
+            rc = virQEMUCapsParseCPU(caps, cur, error);
         else if (xmlStrEqual(cur->name, BAD_CAST "type"))
             rc = virQEMUCapsParseType(caps, cur, error);
         else if (xmlStrEqual(cur->name, BAD_CAST "cache"))
@@ -1029,6 +1163,7 @@ virQEMUCapsParseDoc(xmlDocPtr doc, GError **error)
     }
     g_ptr_array_sort(caps->machines, virQEMUCapsCompareMachinePtr);
     g_ptr_array_sort(caps->types, virQEMUCapsCompareTypePtr);
+    g_ptr_array_sort(caps->cpuModels, virQEMUCapsCompareStrPtr);
 
     virQEMUCapsDeriveFlags(caps);
     if (virQEMUCapsCheckFlags(caps, root, error) < 0)
@@ -1080,9 +1215,73 @@ virQEMUCapsStatMTime(const struct stat *sb)
                            (long)sb->st_mtim.tv_nsec);
 }
 
+/* Whether @binary is an executable script (#!) rather than a binary:
+ * a wrapper whose size and time say nothing about the QEMU it runs. */
+static bool
+virQEMUCapsIsScript(const char *binary)
+{
+    char magic[2] = { 0 };
+    FILE *fp = fopen(binary, "re");
+    bool script;
+
+    if (!fp)
+        return false;
+    script = fread(magic, 1, sizeof(magic), fp) == sizeof(magic) &&
+             magic[0] == '#' && magic[1] == '!';
+    fclose(fp);
+    return script;
+}
+
+/* The first line "BINARY -version" prints, e.g. "QEMU emulator version
+ * 11.1.3 (Debian 1:11.1.3+ds-1~bpo13+1)": NULL when it cannot be run,
+ * takes longer than VIR_QEMU_CAPS_VERSION_TIMEOUT_MS or prints nothing.
+ * At most VIR_QEMU_CAPS_VERSION_MAX_OUTPUT bytes are read. */
+static char *
+virQEMUCapsRunVersion(const char *binary)
+{
+    const char *argv[] = { binary, "-version", NULL };
+    g_autoptr(GString) out = g_string_new(NULL);
+    gint64 deadline = g_get_monotonic_time() + VIR_QEMU_CAPS_VERSION_TIMEOUT_MS * 1000LL;
+    GPid pid;
+    int fd = -1;
+    char *nl;
+
+    if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+                                  G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL |
+                                  G_SPAWN_CLOEXEC_PIPES,
+                                  NULL, NULL, &pid, NULL, &fd, NULL, NULL))
+        return NULL;
+    while (out->len < VIR_QEMU_CAPS_VERSION_MAX_OUTPUT && !strchr(out->str, '\n')) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+        char buf[512];
+        ssize_t got;
+
+        if (left <= 0 || poll(&pfd, 1, left) <= 0)
+            break;
+        got = read(fd, buf, MIN(sizeof(buf), VIR_QEMU_CAPS_VERSION_MAX_OUTPUT - out->len));
+        if (got <= 0)
+            break;
+        g_string_append_len(out, buf, got);
+    }
+    close(fd);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    g_spawn_close_pid(pid);
+
+    if (!(nl = strchr(out->str, '\n')))
+        return NULL;
+    g_string_truncate(out, nl - out->str);
+    g_strstrip(out->str);
+    if (!*out->str)
+        return NULL;
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
 /* The cached document, if it describes this very binary as it is now */
 static virQEMUCaps *
-virQEMUCapsCacheLoad(const char *path, const char *binary, const struct stat *sb)
+virQEMUCapsCacheLoad(const char *path, const char *binary, const struct stat *sb,
+                     const char *versionLine)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(virQEMUCaps) caps = NULL;
@@ -1097,7 +1296,8 @@ virQEMUCapsCacheLoad(const char *path, const char *binary, const struct stat *sb
         g_strcmp0(caps->binary, binary) != 0 ||
         caps->binarySize != (long long)sb->st_size ||
         g_strcmp0(caps->binaryMTime, mtime) != 0 ||
-        g_strcmp0(caps->selfVersion, VERSION) != 0)
+        g_strcmp0(caps->selfVersion, VERSION) != 0 ||
+        g_strcmp0(caps->versionLine, versionLine) != 0)
         return NULL;
     return g_steal_pointer(&caps);
 }
@@ -1109,7 +1309,10 @@ virQEMUCapsCacheLookup(const char *binary, const char *cacheDir, GError **error)
     g_autofree char *path = NULL;
     g_autofree char *dir = NULL;
     g_autofree char *xml = NULL;
+    g_autofree char *versionLine = NULL;
     g_autoptr(virQEMUCaps) caps = NULL;
+    g_autoptr(virQEMUCaps) check = NULL;
+    g_autoptr(GError) err = NULL;
     struct stat sb;
 
     if (!binary || !*binary) {
@@ -1122,8 +1325,14 @@ virQEMUCapsCacheLookup(const char *binary, const char *cacheDir, GError **error)
         return NULL;
     }
 
+    /* A wrapper script (like the ones that run a chroot's QEMU) keeps its
+     * size and time when the QEMU behind it is upgraded: for a script the
+     * cache is also keyed on what "-version" prints. */
+    if (virQEMUCapsIsScript(absBinary))
+        versionLine = virQEMUCapsRunVersion(absBinary);
+
     path = virQEMUCapsCacheFile(absBinary, cacheDir);
-    if ((caps = virQEMUCapsCacheLoad(path, absBinary, &sb)))
+    if ((caps = virQEMUCapsCacheLoad(path, absBinary, &sb, versionLine)))
         return g_steal_pointer(&caps);
 
     if (!(caps = virQEMUCapsProbe(absBinary, error)))
@@ -1132,12 +1341,22 @@ virQEMUCapsCacheLookup(const char *binary, const char *cacheDir, GError **error)
     caps->binarySize = (long long)sb.st_size;
     caps->binaryMTime = virQEMUCapsStatMTime(&sb);
     caps->selfVersion = g_strdup(VERSION);
+    caps->versionLine = g_steal_pointer(&versionLine);
+
+    /* What is cached must read back: a probe result the parser refuses
+     * would be refused on every later lookup and probed again each time */
+    xml = virQEMUCapsFormatInternal(caps, true);
+    if (!(check = virQEMUCapsParseString(xml, &err))) {
+        virReportError(error, VIR_ERR_INTERNAL_ERROR,
+                       _("cannot probe the capabilities of QEMU '%1$s': %2$s"),
+                       absBinary, err->message);
+        return NULL;
+    }
 
     /* Writing the cache is best effort: a read-only cache directory makes
      * every lookup probe, which is slower but still right. The rename
      * makes the new file appear whole to a concurrent reader. */
     dir = g_path_get_dirname(path);
-    xml = virQEMUCapsFormatInternal(caps, true);
     if (g_mkdir_with_parents(dir, 0700) == 0)
         g_file_set_contents(path, xml, -1, NULL);
     return g_steal_pointer(&caps);

@@ -122,7 +122,10 @@ virQEMUCaps *virQEMUCapsProbe(const char *binary, GError **error);
 
 /* Cached probe: the cache file under @cacheDir (NULL: the user's cache
  * directory, g_get_user_cache_dir()/libvirt-viommu/qemucaps) is keyed by
- * the binary's path and is re-probed when its size or mtime changed. */
+ * the binary's path and is re-probed when its size or mtime changed, when
+ * another version of this project wrote it, or, for a wrapper script, when
+ * the first line of "BINARY -version" changed. A probe whose document
+ * would not read back fails instead of being cached. */
 virQEMUCaps *virQEMUCapsCacheLookup(const char *binary, const char *cacheDir,
                                     GError **error);
 
@@ -147,6 +150,18 @@ const char *virQEMUCapsGetPackage(const virQEMUCaps *caps);
  * "virt", or a versioned name itself), NULL when this binary lacks it. */
 const char *virQEMUCapsGetCanonicalMachine(const virQEMUCaps *caps,
                                            const char *name);
+
+/* The most vCPUs machine type @name (alias or name) takes, as QEMU's
+ * query-machines 'cpu-max' says; 0 when unknown */
+unsigned int virQEMUCapsGetMachineMaxCpus(const virQEMUCaps *caps,
+                                          const char *name);
+
+/* Whether @model is one of the CPU models query-cpu-definitions lists */
+bool virQEMUCapsHasCPUModel(const virQEMUCaps *caps, const char *model);
+
+/* Whether @name is a plain word (letters, digits, '._+-') that can be
+ * the first value of -machine or -cpu without being split there */
+bool virQEMUCapsNameIsPlain(const char *name);
 
 /* Recorded QOM property of @typeName: its QAPI type (e.g. "bool",
  * "uint8", "OnOffAuto") and default value as a string (NULL when none).

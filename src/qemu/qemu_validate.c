@@ -31,6 +31,28 @@ qemuValidateMachine(const virDomainDef *def, const virQEMUCaps *caps,
     return 0;
 }
 
+/* The values that go into -smp and -cpu: QEMU's limit of vCPUs for the
+ * machine type, and a CPU model the binary lists (QEMU's -cpu parser
+ * does not honour ',,', so the name must be one of its own). */
+static int
+qemuValidateCPU(const virDomainDef *def, const virQEMUCaps *caps,
+                GError **error)
+{
+    unsigned int maxCpus = def->machine ?
+                           virQEMUCapsGetMachineMaxCpus(caps, def->machine) : 0;
+
+    if (maxCpus && virDomainDefGetVcpus(def) > maxCpus)
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("Maximum CPUs greater than specified machine type limit %1$u"),
+                              maxCpus);
+    if (def->hasCPU && def->cpuMode == VIR_DOMAIN_CPU_MODE_CUSTOM && def->cpuModel &&
+        !virQEMUCapsHasCPUModel(caps, def->cpuModel))
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("CPU model %1$s is not supported by hypervisor (QEMU %2$s does not list it)"),
+                              def->cpuModel, virQEMUCapsGetVersionString(caps));
+    return 0;
+}
+
 static int
 qemuValidateHostdevs(const virDomainDef *def, const virQEMUCaps *caps,
                      GError **error)
@@ -65,6 +87,7 @@ qemuValidateDomainDef(const virDomainDef *def, const virQEMUCaps *caps,
                       GError **error)
 {
     if (qemuValidateMachine(def, caps, error) < 0 ||
+        qemuValidateCPU(def, caps, error) < 0 ||
         qemuValidateHostdevs(def, caps, error) < 0 ||
         qemuViommuValidate(def, caps, error) < 0)
         return -1;

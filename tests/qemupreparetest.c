@@ -12,6 +12,10 @@
  * Without NAME.err the domain must pass (it names the system's QEMU).
  * The scripts evil-emulator and qemu-system-x86_64 leave a mark in
  * $VV_EVIL_MARKER when run: no case may ever run them.
+ *
+ * The size limits (domain_limits.h) are checked on documents generated
+ * here, one element over each limit and exactly at it; limit-NAME.err
+ * holds the exact error of the one over it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +23,7 @@
 
 #include "testutils.h"
 #include "qemu_domain_prepare.h"
+#include "domain_limits.h"
 
 #define DATADIR "qemupreparedata"
 
@@ -64,6 +69,78 @@ testPrepare(const void *opaque)
     return ret;
 }
 
+/* A domain with @ndevices <serial> devices, @nmeta elements in
+ * <metadata> and @ndeep elements nested in its <memballoon>; with @over,
+ * one more of the kind the case is about */
+typedef struct {
+    const char *name;
+    unsigned int ndevices;
+    unsigned int nmeta;
+    unsigned int ndeep;     /* elements nested under one device */
+} testLimitInfo;
+
+static char *
+testLimitXML(const testLimitInfo *info, int over)
+{
+    GString *xml = g_string_new("<domain type='kvm'>\n  <name>limits</name>\n"
+                                "  <memory unit='MiB'>512</memory>\n");
+    unsigned int ndevices = info->ndevices + (info->ndevices ? over : 0);
+    unsigned int nmeta = info->nmeta + (info->nmeta ? over : 0);
+    unsigned int ndeep = info->ndeep + (info->ndeep ? over : 0);
+    unsigned int i;
+
+    if (nmeta) {
+        g_string_append(xml, "  <metadata>\n    <m:list xmlns:m='http://example.org/m'>\n");
+        /* the <m:list> wrapper counts too */
+        for (i = 1; i < nmeta; i++)
+            g_string_append(xml, "      <m:i/>\n");
+        g_string_append(xml, "    </m:list>\n  </metadata>\n");
+    }
+    g_string_append(xml, "  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n  </os>\n"
+                         "  <devices>\n");
+    for (i = 0; i < ndevices; i++)
+        g_string_append(xml, "    <serial type='pty'/>\n");
+    if (ndeep) {
+        /* the whole document: the elements above plus this many more */
+        g_string_append(xml, "    <memballoon model='none'>\n");
+        for (i = 0; i < ndeep; i++)
+            g_string_append(xml, "<x/>");
+        g_string_append(xml, "\n    </memballoon>\n");
+    }
+    g_string_append(xml, "  </devices>\n</domain>\n");
+    return g_string_free(xml, FALSE);
+}
+
+static int
+testLimit(const void *opaque)
+{
+    const testLimitInfo *info = opaque;
+    g_autofree char *errPath = virTestDataPathFormat(DATADIR, "limit-%s.err", info->name);
+    g_autofree char *over = testLimitXML(info, 1);
+    g_autofree char *at = testLimitXML(info, 0);
+    qemuDomainPrepareOptions opts = { .cacheDir = cacheDir, .skipHost = true };
+    g_autofree char *caps = g_build_filename(abs_srcdir, "qemucapabilitiesdata",
+                                             "caps_11.1.3_x86_64.xml", NULL);
+    g_autoptr(qemuPreparedDomain) prep = NULL;
+    g_autoptr(GError) err = NULL;
+
+    opts.qemuCapsFile = caps;
+    if ((prep = qemuDomainPrepareString(over, "limit.xml", &opts, &err))) {
+        fprintf(stderr, "%s: one over the limit passed\n", info->name);
+        return -1;
+    }
+    if (virTestCompareErrorToFile(err, errPath) < 0)
+        return -1;
+    g_clear_error(&err);
+    /* exactly at the limit the limit itself is not what refuses it */
+    prep = qemuDomainPrepareString(at, "limit.xml", &opts, &err);
+    if (err && strstr(err->message, ", the limit")) {
+        fprintf(stderr, "%s: refused at the limit: %s\n", info->name, err->message);
+        return -1;
+    }
+    return 0;
+}
+
 static int
 mymain(void)
 {
@@ -94,6 +171,23 @@ mymain(void)
 
         if (virTestRun(title, testPrepare, stems[i]) < 0)
             ret = -1;
+    }
+
+    {
+        /* <domain>, <name>, <memory>, <os>, <type>, <devices> and
+         * <memballoon> are the 7 elements around the nested ones */
+        static const testLimitInfo limits[] = {
+            { "devices", VIR_DOMAIN_MAX_DEVICES, 0, 0 },
+            { "metadata", 0, VIR_DOMAIN_MAX_METADATA_ELEMENTS, 0 },
+            { "elements", 0, 0, VIR_DOMAIN_MAX_ELEMENTS - 7 },
+        };
+
+        for (i = 0; i < G_N_ELEMENTS(limits); i++) {
+            g_autofree char *title = g_strdup_printf("limit %s", limits[i].name);
+
+            if (virTestRun(title, testLimit, &limits[i]) < 0)
+                ret = -1;
+        }
     }
 
     /* the marker scripts do work: running one directly leaves the mark */

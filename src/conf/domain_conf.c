@@ -19,6 +19,7 @@
 #include "domain_conf.h"
 #include "domain_conf_iommu.h"
 #include "domain_conf_priv.h"
+#include "domain_limits.h"
 #include "virpci.h"
 #include "virxmlopaque.h"
 
@@ -227,6 +228,26 @@ virPCIDeviceAddressEqual(const virPCIDeviceAddress *a,
 {
     return a->domain == b->domain && a->bus == b->bus &&
            a->slot == b->slot && a->function == b->function;
+}
+
+static guint
+virPCIDeviceAddressHash(gconstpointer key)
+{
+    const virPCIDeviceAddress *a = key;
+
+    return ((a->domain * 257u + a->bus) * 33u + a->slot) * 9u + a->function;
+}
+
+static gboolean
+virPCIDeviceAddressHashEqual(gconstpointer a, gconstpointer b)
+{
+    return virPCIDeviceAddressEqual(a, b);
+}
+
+GHashTable *
+virPCIDeviceAddressTableNew(void)
+{
+    return g_hash_table_new(virPCIDeviceAddressHash, virPCIDeviceAddressHashEqual);
 }
 
 static int
@@ -2286,6 +2307,9 @@ virDomainDefParseNode(xmlDocPtr doc, xmlNodePtr root, unsigned int flags,
                        "domain", (const char *)root->name);
         return NULL;
     }
+    /* the size limits before any per-element work, copy included */
+    if (virDomainDefCheckLimits(root, error) < 0)
+        return NULL;
     /* The model points into its own copy of the document */
     def->doc = xmlNewDoc(BAD_CAST "1.0");
     def->src = xmlDocCopyNode(root, def->doc, 1);
@@ -2774,36 +2798,36 @@ virDomainDeviceRefLabel(const virDomainDeviceRef *ref)
     return g_strdup_printf("<%s>", ref->element);
 }
 
+/* One pass with a hash table of the addresses seen: linear in the number
+ * of devices (the first device that repeats an address is reported,
+ * together with the earliest one that has it) */
 static int
 virDomainDefValidateAddresses(GArray *devs, GError **error)
 {
-    size_t i, j;
+    g_autoptr(GHashTable) seen = virPCIDeviceAddressTableNew();
+    size_t i;
 
     for (i = 0; i < devs->len; i++) {
         const virDomainDeviceRef *a = &g_array_index(devs, virDomainDeviceRef, i);
-        g_autofree char *labelA = NULL;
+        const virDomainDeviceRef *b;
 
         if (a->info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
             continue;
-        labelA = virDomainDeviceRefLabel(a);
-        if (a->info->pci.bus == 0 && a->info->pci.slot == 0)
+        if (a->info->pci.bus == 0 && a->info->pci.slot == 0) {
+            g_autofree char *labelA = virDomainDeviceRefLabel(a);
             return virReportError(error, VIR_ERR_XML_ERROR,
                                   _("PCI address of %1$s uses slot 0 of bus 0, which the host bridge occupies; use a slot from 0x01 to 0x1f"),
                                   labelA);
-        for (j = 0; j < i; j++) {
-            const virDomainDeviceRef *b = &g_array_index(devs, virDomainDeviceRef, j);
-            g_autofree char *labelB = NULL;
-            g_autofree char *addr = NULL;
-
-            if (b->info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI ||
-                !virPCIDeviceAddressEqual(&a->info->pci, &b->info->pci))
-                continue;
-            labelB = virDomainDeviceRefLabel(b);
-            addr = virPCIDeviceAddressAsString(&a->info->pci);
+        }
+        if ((b = g_hash_table_lookup(seen, &a->info->pci))) {
+            g_autofree char *labelA = virDomainDeviceRefLabel(a);
+            g_autofree char *labelB = virDomainDeviceRefLabel(b);
+            g_autofree char *addr = virPCIDeviceAddressAsString(&a->info->pci);
             return virReportError(error, VIR_ERR_XML_ERROR,
                                   _("PCI address %1$s is used by both %2$s and %3$s; give each device its own slot or function"),
                                   addr, labelB, labelA);
         }
+        g_hash_table_insert(seen, (gpointer)&a->info->pci, (gpointer)a);
     }
     return 0;
 }
@@ -2894,19 +2918,20 @@ virDomainControllerValidatePCI(const virDomainControllerDef *ctrl, GError **erro
 static int
 virDomainDefValidateControllers(const virDomainDef *def, GError **error)
 {
-    size_t i, j;
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_int64_hash, g_int64_equal);
+    g_autofree gint64 *keys = g_new0(gint64, def->ncontrollers);
+    size_t i;
 
     for (i = 0; i < def->ncontrollers; i++) {
         const virDomainControllerDef *ctrl = def->controllers[i];
 
-        for (j = 0; j < i; j++) {
-            if (def->controllers[j]->type == ctrl->type &&
-                def->controllers[j]->idx == ctrl->idx)
-                return virReportError(error, VIR_ERR_XML_ERROR,
-                                      _("Multiple '%1$s' controllers with index '%2$d'"),
-                                      virDomainControllerTypeToString(ctrl->type),
-                                      ctrl->idx);
-        }
+        /* (type, index) as one key: a linear duplicate check */
+        keys[i] = ((gint64)ctrl->type << 32) | (guint32)ctrl->idx;
+        if (!g_hash_table_add(seen, &keys[i]))
+            return virReportError(error, VIR_ERR_XML_ERROR,
+                                  _("Multiple '%1$s' controllers with index '%2$d'"),
+                                  virDomainControllerTypeToString(ctrl->type),
+                                  ctrl->idx);
         if (ctrl->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
             virDomainControllerValidatePCI(ctrl, error) < 0)
             return -1;
@@ -2941,17 +2966,16 @@ virDomainDiskValidate(const virDomainDiskDef *disk, GError **error)
 static int
 virDomainDefValidateDisks(const virDomainDef *def, GError **error)
 {
-    size_t i, j;
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    size_t i;
 
     for (i = 0; i < def->ndisks; i++) {
         if (virDomainDiskValidate(def->disks[i], error) < 0)
             return -1;
-        for (j = 0; j < i; j++) {
-            if (g_str_equal(def->disks[i]->dst, def->disks[j]->dst))
-                return virReportError(error, VIR_ERR_XML_ERROR,
-                                      _("target '%1$s' is used by more than one disk; give each disk its own <target dev>"),
-                                      def->disks[i]->dst);
-        }
+        if (!g_hash_table_add(seen, def->disks[i]->dst))
+            return virReportError(error, VIR_ERR_XML_ERROR,
+                                  _("target '%1$s' is used by more than one disk; give each disk its own <target dev>"),
+                                  def->disks[i]->dst);
     }
     return 0;
 }

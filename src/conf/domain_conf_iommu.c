@@ -1071,18 +1071,17 @@ virDomainHostdevValidateOne(const virDomainDef *def,
 static int
 virDomainHostdevsValidate(const virDomainDef *def, GError **error)
 {
-    size_t i, j;
+    g_autoptr(GHashTable) seen = virPCIDeviceAddressTableNew();
+    size_t i;
 
     for (i = 0; i < def->nhostdevs; i++) {
         const virDomainHostdevDef *a = def->hostdevs[i];
 
-        for (j = 0; j < i; j++) {
-            if (virPCIDeviceAddressEqual(&a->source, &def->hostdevs[j]->source)) {
-                g_autofree char *addr = virPCIDeviceAddressAsString(&a->source);
-                return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                                      _("host PCI device %1$s is assigned twice; each <hostdev> needs its own <source><address>"),
-                                      addr);
-            }
+        if (!g_hash_table_add(seen, (gpointer)&a->source)) {
+            g_autofree char *addr = virPCIDeviceAddressAsString(&a->source);
+            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                                  _("host PCI device %1$s is assigned twice; each <hostdev> needs its own <source><address>"),
+                                  addr);
         }
         if (virDomainHostdevValidateOne(def, a, error) < 0)
             return -1;

@@ -27,3 +27,7 @@ int virDomainDeviceInfoParseXML(xmlNodePtr node, virDomainDeviceInfo *info,
                                 GError **error);
 void virDomainDeviceInfoFormat(virBuffer *buf, const virDomainDeviceInfo *info);
 void virDomainDeviceInfoClear(virDomainDeviceInfo *info);
+
+/* A set of PCI addresses (GHashTable keyed by const virPCIDeviceAddress *,
+ * values chosen by the caller), for linear duplicate checks */
+GHashTable *virPCIDeviceAddressTableNew(void);

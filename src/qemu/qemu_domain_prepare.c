@@ -9,6 +9,7 @@
 #include "qemu_validate.h"
 #include "qemu_viommu.h"
 #include "hostiommu_conf.h"
+#include "domain_limits.h"
 #include "virxml.h"
 
 void
@@ -91,8 +92,10 @@ qemuDomainPrepareString(const char *xml, const char *path,
     g_autoptr(xmlDoc) doc = NULL;
     g_auto(GStrv) addrs = NULL;
 
-    /* the parser checks the document against the superset grammar too */
+    /* The size limits first: nothing below (the parser with its schema
+     * check) may see a document that would make it take minutes. */
     if (!(doc = virXMLParse(path, xml, "domain", error)) ||
+        virDomainDefCheckLimits(xmlDocGetRootElement(doc), error) < 0 ||
         !(prep->def = virDomainDefParseNode(doc, xmlDocGetRootElement(doc),
                                             VIR_DOMAIN_DEF_PARSE_NONE, error)))
         return NULL;

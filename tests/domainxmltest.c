@@ -320,6 +320,8 @@ mymain(void)
     DO_TEST_PARSE_ERROR("err-current-memory-too-large");
     DO_TEST_PARSE_ERROR("err-current-memory-larger");
     DO_TEST_PARSE_ERROR("err-vcpu-zero");
+    /* libvirt's grammar: at most 65535 */
+    DO_TEST_PARSE_ERROR("err-vcpu-uint-max");
     DO_TEST_PARSE_ERROR("err-vcpu-placement");
     DO_TEST_PARSE_ERROR("err-missing-os");
     DO_TEST_PARSE_ERROR("err-os-type");

@@ -449,7 +449,8 @@ mymain(void)
     DO_TEST_X86_BOTH("q35-minimal");
     /* no <vcpu>: one vCPU, like libvirt */
     DO_TEST_X86_BOTH("vcpu-absent");
-    /* more vCPUs than query-machines' cpu-max of the machine type */
+    /* more vCPUs than query-machines' cpu-max of the machine type (4096
+     * for q35; libvirt's grammar itself stops at 65535) */
     DO_TEST_X86_BOTH_FAILURE("vcpu-too-many");
     /* a custom CPU model must be one the binary lists: -cpu does not
      * honour the ',,' escape, so properties could be injected */

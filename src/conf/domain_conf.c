@@ -1388,9 +1388,10 @@ virDomainVcpuParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
                             &def->vcpuPlacement, error) < 0)
         return -1;
     text = virDomainNodeText(node);
-    if (!g_ascii_string_to_unsigned(text, 10, 1, G_MAXUINT, &value, NULL))
+    /* libvirt's grammar takes at most 65535 (countCPU) */
+    if (!g_ascii_string_to_unsigned(text, 10, 1, VIR_DOMAIN_MAX_VCPUS, &value, NULL))
         return virReportError(error, VIR_ERR_XML_ERROR,
-                              _("invalid number of vCPUs '%1$s' in <vcpu>: expected a positive integer"),
+                              _("invalid number of vCPUs '%1$s' in <vcpu>: expected an integer from 1 to 65535"),
                               text);
     def->vcpus = value;
     return 0;

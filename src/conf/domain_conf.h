@@ -494,6 +494,9 @@ virDomainDef *virDomainDefNew(void);
  * 64-bit host): <memory> and <currentMemory> stay below 2^53 KiB. */
 #define VIR_DOMAIN_MEMORY_MAX_BYTES ((unsigned long long)G_MAXINT64)
 
+/* The most vCPUs <vcpu> takes (libvirt's grammar, 'countCPU') */
+#define VIR_DOMAIN_MAX_VCPUS 65535
+
 /* The number of vCPUs: <vcpu>, or libvirt's default of 1 without it */
 unsigned int virDomainDefGetVcpus(const virDomainDef *def);
 

@@ -707,6 +707,7 @@ static testGuestCase testCases[] = {
     { "intel-caching-mode-eim", X86_11, false },
     { "intel-svm-iotlb", X86_11, false },
     { "intel-upstream-spelling", X86_11, false },
+    { "intel-q35-9.1", X86_11, false },
     /* intel, QEMU 10.0: x-scalable-mode, x-flts, x-pasid-mode */
     { "intel-default", X86_10, false },
     { "intel-nesting", X86_10, true },
@@ -714,6 +715,7 @@ static testGuestCase testCases[] = {
     /* smmuv3 */
     { "smmuv3-machine", ARM_11, true },
     { "smmuv3-pcibus", ARM_11, true },
+    { "smmuv3-virt-9.1", ARM_11, false },
     { "smmuv3-machine", ARM_10, false },
 };
 

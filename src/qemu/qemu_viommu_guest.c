@@ -146,9 +146,15 @@ qemuViommuGuestVTdWidth(const qemuViommuGuestCtx *c)
     return 48;
 }
 
+/* dma_translation='off' clears SAGAW: the guest kernel then registers no
+ * DMA-remapping unit ("No supported address widths") */
 static bool
 qemuViommuGuestVTdSAGAW(const qemuViommuGuestCtx *c, unsigned int *value)
 {
+    if (c->iommu->driver.dma_translation == VIR_TRISTATE_SWITCH_OFF) {
+        *value = 0;
+        return true;
+    }
     switch (qemuViommuGuestVTdWidth(c)) {
     case 39:
         *value = 0x2;           /* 3-level tables only */
@@ -164,6 +170,8 @@ qemuViommuGuestVTdSAGAW(const qemuViommuGuestCtx *c, unsigned int *value)
 static bool
 qemuViommuGuestVTdMGAW(const qemuViommuGuestCtx *c, unsigned int *value)
 {
+    if (c->iommu->driver.dma_translation == VIR_TRISTATE_SWITCH_OFF)
+        return false;
     *value = qemuViommuGuestVTdWidth(c);
     return true;
 }
@@ -288,7 +296,7 @@ static const qemuViommuGuestRow qemuViommuGuestTable[] = {
     VTD_ROW("ECAP.PASID", pasid, N_("pasid or pasid_bits"), qemuViommuGuestVTdPASID),
     VTD_ROW("ECAP.PSS", pss, N_("pasid_bits - 1 (QEMU without pasid-bits: 0, a 1-bit PASID)"),
             qemuViommuGuestVTdPSS),
-    VTD_ROW("CAP.SAGAW", sagaw, N_("aw_bits (nesting: 48; else the machine type's default)"),
+    VTD_ROW("CAP.SAGAW", sagaw, N_("aw_bits (nesting: 48; else the machine type's default); 0 with dma_translation='off'"),
             qemuViommuGuestVTdSAGAW),
     VTD_ROW("CAP.MGAW", mgaw, N_("aw_bits (nesting: 48; else the machine type's default)"),
             qemuViommuGuestVTdMGAW),

@@ -80,6 +80,7 @@ qemuViommuGuestSwitch(virTristateSwitch s, unsigned int *value)
 VTD_READER(smts)
 VTD_READER(fsts)
 VTD_READER(ssts)
+VTD_READER(srs)
 VTD_READER(pasid)
 VTD_READER(pss)
 VTD_READER(sagaw)
@@ -109,6 +110,15 @@ qemuViommuGuestVTdFSTS(const qemuViommuGuestCtx *c, unsigned int *value)
  * fsts, else the second. */
 static bool
 qemuViommuGuestVTdSSTS(const qemuViommuGuestCtx *c, unsigned int *value)
+{
+    *value = c->iommu->eff.scalableMode && !c->iommu->eff.nesting;
+    return true;
+}
+
+/* QEMU sets SRS (supervisor requests) with the second stage only: a
+ * nesting guest cannot ask for SRE in its first-stage tables. */
+static bool
+qemuViommuGuestVTdSRS(const qemuViommuGuestCtx *c, unsigned int *value)
 {
     *value = c->iommu->eff.scalableMode && !c->iommu->eff.nesting;
     return true;
@@ -293,6 +303,8 @@ static const qemuViommuGuestRow qemuViommuGuestTable[] = {
     VTD_ROW("ECAP.FSTS", fsts, N_("nesting or fsts"), qemuViommuGuestVTdFSTS),
     VTD_ROW("ECAP.SSTS", ssts, N_("scalable mode without first stage"),
             qemuViommuGuestVTdSSTS),
+    VTD_ROW("ECAP.SRS", srs, N_("scalable mode without first stage"),
+            qemuViommuGuestVTdSRS),
     VTD_ROW("ECAP.PASID", pasid, N_("pasid or pasid_bits"), qemuViommuGuestVTdPASID),
     VTD_ROW("ECAP.PSS", pss, N_("pasid_bits - 1 (QEMU without pasid-bits: 0, a 1-bit PASID)"),
             qemuViommuGuestVTdPSS),

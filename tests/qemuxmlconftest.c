@@ -182,32 +182,39 @@ testQemuRoundTrip(const void *opaque)
 }
 
 
-/* Host validation of the assigned devices, against a captured tree
+/* The host the assigned devices are checked against: a captured tree
  * (tests/hostdata/HOST) or, when HOST ends in ".xml", a saved hostcaps
  * document such as a deep-probed one: tests/hostcapsdata/HOST, or
  * tests/HOST when HOST has a directory part. */
-static int
-testQemuValidateHost(const testQemuInfo *info, const virDomainDef *def,
-                     GError **err)
+static virHostIOMMU *
+testQemuLoadHost(const testQemuInfo *info, const virDomainDef *def,
+                 GError **err)
 {
-    g_autoptr(virHostIOMMU) host = NULL;
-
     if (g_str_has_suffix(info->host, ".xml")) {
         g_autofree char *path = strchr(info->host, '/') ?
                                 virTestDataPath(".", info->host) :
                                 virTestDataPath(HOSTCAPSDIR, info->host);
 
         virTestUseFile(path);
-        if (!(host = virHostIOMMUParseFile(path, err)))
-            return -1;
+        return virHostIOMMUParseFile(path, err);
     } else {
         g_autofree char *root = virTestDataPath(HOSTDIR, info->host);
         g_auto(GStrv) devices = virDomainDefHostdevAddresses(def);
 
-        if (!(host = virHostIOMMUProbe(root, (const char *const *)devices,
-                                       false, err)))
-            return -1;
+        return virHostIOMMUProbe(root, (const char *const *)devices, false, err);
     }
+}
+
+
+/* Host validation of the assigned devices */
+static int
+testQemuValidateHost(const testQemuInfo *info, const virDomainDef *def,
+                     GError **err)
+{
+    g_autoptr(virHostIOMMU) host = testQemuLoadHost(info, def, err);
+
+    if (!host)
+        return -1;
     return qemuViommuValidateHost(def, host, err);
 }
 
@@ -342,6 +349,53 @@ testQemuRun(const testQemuInfo *info)
         ret = -1;
     return ret;
 }
+
+
+/* virt-viommu explain: per assigned device the flags and host verdicts,
+ * per vIOMMU the guest's view (qemu_viommu_guest.c), as text in
+ * NAME.ARCH-VER.explain and as JSON in NAME.ARCH-VER.explain.json */
+static int
+testQemuExplain(const void *opaque)
+{
+    const testQemuInfo *info = opaque;
+    const virQEMUCaps *caps = testQemuGetCaps(info->arch, info->ver);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(virHostIOMMU) host = NULL;
+    g_autoptr(qemuViommuExplanation) expl = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *json = NULL;
+    g_autofree char *textPath = testQemuOutputPath(info, "explain");
+    g_autofree char *jsonPath = testQemuOutputPath(info, "explain.json");
+
+    if (!caps)
+        return -1;
+    if (!(def = testQemuParse(info, &err)) ||
+        qemuValidateDomainDef(def, caps, &err) < 0 ||
+        (info->host && !(host = testQemuLoadHost(info, def, &err)))) {
+        fprintf(stderr, "%s (%s-%s): %s\n", info->name, info->arch, info->ver,
+                err->message);
+        return -1;
+    }
+    expl = qemuViommuExplain(def, caps, host);
+    text = qemuViommuExplanationFormatText(expl);
+    json = qemuViommuExplanationFormatJSON(expl);
+    if (virTestCompareToFile(text, textPath) < 0 ||
+        virTestCompareToFile(json, jsonPath) < 0)
+        return -1;
+    return 0;
+}
+
+#define DO_TEST_EXPLAIN(_name, _arch, _ver, _host) \
+    do { \
+        static const testQemuInfo _info = { \
+            .name = _name, .arch = _arch, .ver = _ver, \
+            .kind = TEST_ARGS, .host = _host, \
+        }; \
+        if (virTestRun(_name " (" _arch "-" _ver ") explain", \
+                       testQemuExplain, &_info) < 0) \
+            ret = -1; \
+    } while (0)
 
 
 /* The PCI topology above a bus after address assignment, as the vIOMMU
@@ -528,6 +582,7 @@ mymain(void)
     /* intel: libvirt's attributes, both generations */
     DO_TEST_X86_BOTH("intel-iommu-basic");
     DO_TEST_X86_BOTH("intel-iommu-libvirt-attrs");
+    DO_TEST_X86_BOTH("intel-iommu-q35-9.1");
     DO_TEST_X86_BOTH("intel-iommu-intremap-no-ioapic");
     DO_TEST_X86_BOTH("intel-scalable-mode");
     DO_TEST_X86_BOTH("intel-scalable-pasid-1bit");
@@ -622,6 +677,20 @@ mymain(void)
     ARM_11_FAIL("smmuv3-oas-52");
     ARM_11_HOST_FAIL("smmuv3-host-ssidsize", "qemuxmlconfdata/smmuv3-ssid8.host.xml");
     ARM_11_HOST_FAIL("smmuv3-host-not-deep", "smmuv3");
+
+    /* explain: flags, host verdicts and the guest's view of each vIOMMU */
+    DO_TEST_EXPLAIN("intel-nesting-pasid", "x86_64", "11.1", SERVER);
+    DO_TEST_EXPLAIN("intel-nesting-emulated", "x86_64", "10.0", NULL);
+    DO_TEST_EXPLAIN("intel-nesting-emulated", "x86_64", "11.1", NULL);
+    DO_TEST_EXPLAIN("intel-scalable-pasid-1bit", "x86_64", "10.0", NULL);
+    DO_TEST_EXPLAIN("intel-scalable-pasid-1bit", "x86_64", "11.1", NULL);
+    DO_TEST_EXPLAIN("intel-iommu-libvirt-attrs", "x86_64", "11.1", NULL);
+    DO_TEST_EXPLAIN("intel-iommu-q35-9.1", "x86_64", "11.1", NULL);
+    DO_TEST_EXPLAIN("virtio-iommu-x86", "x86_64", "11.1", NULL);
+    DO_TEST_EXPLAIN("smmuv3-machine", "aarch64", "11.1", NULL);
+    DO_TEST_EXPLAIN("smmuv3-pcibus", "aarch64", "11.1", NULL);
+    DO_TEST_EXPLAIN("smmuv3-nesting-pasid", "aarch64", "11.1", SMMU_DEEP);
+    DO_TEST_EXPLAIN("smmuv3-accel-auto", "aarch64", "11.1", SMMU_DEEP);
 
 
     g_hash_table_unref(capsCache);

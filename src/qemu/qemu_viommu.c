@@ -1026,6 +1026,9 @@ qemuViommuExplanationFree(qemuViommuExplanation *expl)
     for (i = 0; i < expl->ndevices; i++)
         qemuViommuExplainDeviceFree(expl->devices[i]);
     g_free(expl->devices);
+    for (i = 0; i < expl->nguestViews; i++)
+        qemuViommuGuestViewFree(expl->guestViews[i]);
+    g_free(expl->guestViews);
     g_free(expl);
 }
 
@@ -1155,6 +1158,9 @@ qemuViommuExplain(const virDomainDef *def, const virQEMUCaps *caps,
         }
         expl->devices[expl->ndevices++] = ed;
     }
+    expl->guestViews = g_new0(qemuViommuGuestView *, def->niommus + 1);
+    for (i = 0; i < def->niommus; i++)
+        expl->guestViews[expl->nguestViews++] = qemuViommuGuestViewNew(def, def->iommus[i], caps);
     return expl;
 }
 
@@ -1174,6 +1180,25 @@ qemuViommuFlagsString(unsigned int flags, const char *const *names, size_t nname
     if (!str->len)
         g_string_append(str, "none");
     return g_string_free(g_steal_pointer(&str), FALSE);
+}
+
+/* What the guest's kernel will read from one vIOMMU */
+static void
+qemuViommuGuestViewFormatText(GString *out, const qemuViommuGuestView *view)
+{
+    size_t i;
+
+    g_string_append_printf(out, _("%1$s %2$s: the guest's view\n"), view->alias,
+                           virDomainIOMMUModelTypeToString(view->model));
+    if (!view->nfields)
+        g_string_append_printf(out, "  %s\n",
+                               _("no register fields decided by the configuration"));
+    for (i = 0; i < view->nfields; i++) {
+        const qemuViommuGuestField *f = &view->fields[i];
+        g_autofree char *value = qemuViommuGuestFormatValue(f->name, f->value);
+
+        g_string_append_printf(out, "  %-18s %-5s %s\n", f->name, value, _(f->cause));
+    }
 }
 
 char *
@@ -1213,6 +1238,8 @@ qemuViommuExplanationFormatText(const qemuViommuExplanation *expl)
             g_string_append_printf(out, "  %-18s %s\n", _("note:"),
                                    (const char *)ed->notes->pdata[j]);
     }
+    for (i = 0; i < expl->nguestViews; i++)
+        qemuViommuGuestViewFormatText(out, expl->guestViews[i]);
     return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
@@ -1239,6 +1266,32 @@ qemuViommuJSONString(JsonBuilder *b, const char *key, const char *value)
         json_builder_add_string_value(b, value);
     else
         json_builder_add_null_value(b);
+}
+
+/* "guestView": [{"iommu": ..., "model": ..., "fields": {"ECAP.SMTS": 1}}] */
+static void
+qemuViommuGuestViewsFormatJSON(JsonBuilder *b, const qemuViommuExplanation *expl)
+{
+    size_t i, j;
+
+    json_builder_set_member_name(b, "guestView");
+    json_builder_begin_array(b);
+    for (i = 0; i < expl->nguestViews; i++) {
+        const qemuViommuGuestView *view = expl->guestViews[i];
+
+        json_builder_begin_object(b);
+        qemuViommuJSONString(b, "iommu", view->alias);
+        qemuViommuJSONString(b, "model", virDomainIOMMUModelTypeToString(view->model));
+        json_builder_set_member_name(b, "fields");
+        json_builder_begin_object(b);
+        for (j = 0; j < view->nfields; j++) {
+            json_builder_set_member_name(b, view->fields[j].name);
+            json_builder_add_int_value(b, view->fields[j].value);
+        }
+        json_builder_end_object(b);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
 }
 
 char *
@@ -1281,6 +1334,7 @@ qemuViommuExplanationFormatJSON(const qemuViommuExplanation *expl)
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
+    qemuViommuGuestViewsFormatJSON(b, expl);
     json_builder_end_object(b);
 
     root = json_builder_get_root(b);

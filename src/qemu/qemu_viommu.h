@@ -10,6 +10,7 @@
 #include "domain_conf.h"
 #include "qemu_capabilities.h"
 #include "virhostiommu.h"
+#include "qemu_viommu_guest.h"
 
 /* ---- validation ---------------------------------------------------------- */
 
@@ -73,13 +74,17 @@ typedef struct {
 typedef struct {
     qemuViommuExplainDevice **devices;
     size_t ndevices;
+    /* per vIOMMU: the register fields its guest will read
+     * (qemu_viommu_guest.h) */
+    qemuViommuGuestView **guestViews;
+    size_t nguestViews;
 } qemuViommuExplanation;
 
 void qemuViommuExplanationFree(qemuViommuExplanation *expl);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuViommuExplanation, qemuViommuExplanationFree);
 
 /* Per assigned device: flags and host verdicts. @host may be NULL (then
- * the host columns say "not checked"). */
+ * the host columns say "not checked"). Per vIOMMU: the guest's view. */
 qemuViommuExplanation *qemuViommuExplain(const virDomainDef *def,
                                          const virQEMUCaps *caps,
                                          const virHostIOMMU *host);

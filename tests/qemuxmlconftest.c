@@ -37,6 +37,7 @@
 #include "qemu_command.h"
 #include "qemu_domain_address.h"
 #include "qemu_opaque.h"
+#include "qemu_domain_prepare.h"
 #include "qemu_validate.h"
 #include "qemu_viommu.h"
 #include "virhostiommu.h"
@@ -287,7 +288,7 @@ testQemuCommandLine(const void *opaque)
         return -1;
     }
 
-    if (qemuValidateDomainDef(def, caps, &err) < 0 ||
+    if (qemuDomainPrepareDef(def, caps, &err) < 0 ||
         (info->host && testQemuValidateHost(info, def, &err) < 0) ||
         !(cmd = qemuBuildCommandLine(def, caps, &err))) {
         if (info->kind == TEST_FAILURE)
@@ -308,10 +309,13 @@ testQemuCommandLine(const void *opaque)
         testQemuCompareLeftOut(info, def) < 0)
         return -1;
 
-    /* Address assignment changed @def like a define does; building again
-     * from the completed definition must not change anything. */
+    /* The completion changed @def like a define does; completing and
+     * building again must not change anything. */
     {
-        g_autoptr(qemuCommandLine) again = qemuBuildCommandLine(def, caps, &err);
+        g_autoptr(qemuCommandLine) again = NULL;
+
+        if (qemuDomainPrepareDef(def, caps, &err) == 0)
+            again = qemuBuildCommandLine(def, caps, &err);
         g_autofree char *againArgs = again ? qemuCommandLineToArgsFile(again) : NULL;
 
         if (!again || !g_str_equal(againArgs, args)) {
@@ -362,13 +366,12 @@ testQemuPCIChain(const void *opaque)
     const virQEMUCaps *caps = testQemuGetCaps("x86_64", "11.1");
     g_autoptr(GError) err = NULL;
     g_autoptr(virDomainDef) def = NULL;
-    g_autoptr(qemuCommandLine) cmd = NULL;
     const virDomainControllerDef *bridge;
     int root;
 
     /* after address assignment, as the vIOMMU checks see the topology */
     if (!caps || !(def = testQemuParse(&parse, &err)) ||
-        !(cmd = qemuBuildCommandLine(def, caps, &err))) {
+        qemuDomainPrepareDef(def, caps, &err) < 0) {
         fprintf(stderr, "%s: %s\n", info->name, err ? err->message : "no caps");
         return -1;
     }

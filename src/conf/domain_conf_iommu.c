@@ -197,6 +197,18 @@ virDomainIOMMUDriverDefInit(virDomainIOMMUDriverDef *drv)
     drv->pasid_bits = -1;
 }
 
+/* An <iommu> of @model with no <driver> attributes, as a definition that
+ * a driver completes (libvirt's QEMU driver adds one for large guests) */
+virDomainIOMMUDef *
+virDomainIOMMUDefNew(virDomainIOMMUModel model)
+{
+    virDomainIOMMUDef *iommu = g_new0(virDomainIOMMUDef, 1);
+
+    iommu->model = model;
+    virDomainIOMMUDriverDefInit(&iommu->driver);
+    return iommu;
+}
+
 static int
 virDomainIOMMUCheckMisspellings(xmlNodePtr node, GError **error)
 {

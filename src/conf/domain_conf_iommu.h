@@ -22,6 +22,7 @@ bool virDomainHostdevIsModeled(xmlNodePtr node);
 virDomainIOMMUDef *virDomainIOMMUDefParseXML(xmlNodePtr node, GError **error);
 void virDomainIOMMUDefFormat(virBuffer *buf, const virDomainIOMMUDef *iommu);
 void virDomainIOMMUDefFree(virDomainIOMMUDef *iommu);
+virDomainIOMMUDef *virDomainIOMMUDefNew(virDomainIOMMUModel model);
 
 virDomainHostdevDef *virDomainHostdevDefParseXML(xmlNodePtr node, GError **error);
 void virDomainHostdevDefFormat(virBuffer *buf, const virDomainHostdevDef *hostdev);

@@ -576,6 +576,15 @@ qemuBuildControllersCommandLine(GPtrArray *args, const virDomainDef *def,
             cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE ||
             !qemuControllerIsTranslated(def, cont))
             continue;
+        if (cont == qemuDomainFindPIIX3USB(def)) {
+            g_autoptr(qemuJSONProps) props = qemuJSONPropsNew();
+
+            qemuJSONPropsAddString(props, "driver", "piix3-usb-uhci");
+            qemuJSONPropsAddString(props, "id", cont->info.alias);
+            qemuDomainDeviceInfoProps(props, def, &cont->info);
+            qemuJSONPropsAppendArg(args, "-device", props);
+            continue;
+        }
         what = g_strdup_printf(_("USB controller index='%1$d'"), cont->idx);
         if (qemuBuildSimplePCIDevice(args, def, caps, &cont->info,
                                      QEMU_CAPS_DEVICE_QEMU_XHCI, "qemu-xhci",
@@ -1032,7 +1041,7 @@ qemuCheckDomain(const virDomainDef *def, const virQEMUCaps *caps, GError **error
 
 
 qemuCommandLine *
-qemuBuildCommandLine(virDomainDef *def, const virQEMUCaps *caps,
+qemuBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps,
                      GError **error)
 {
     g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
@@ -1047,8 +1056,7 @@ qemuBuildCommandLine(virDomainDef *def, const virQEMUCaps *caps,
                        _("no emulator: give <emulator> in the domain or a QEMU binary"));
         return NULL;
     }
-    if (qemuDomainAssignAddresses(def, caps, error) < 0 ||
-        qemuAssignBootIndexes(def, &boot, error) < 0)
+    if (qemuAssignBootIndexes(def, &boot, error) < 0)
         return NULL;
 
     qemuAddArg(args, emulator);

@@ -70,6 +70,7 @@ typedef struct {
      * without it, it waits for libvirt's pcie-to-pci-bridge like the
      * others of its kind */
     bool chipsetOnly;
+    bool integrated;                /* must sit on bus 0 */
     char *desc;                     /* for messages */
 } qemuPCIDev;
 
@@ -224,6 +225,37 @@ qemuPCIModelName(int model)
 }
 
 
+/* ---- machine types -------------------------------------------------------- */
+
+bool
+qemuDomainIsI440FX(const virDomainDef *def)
+{
+    return def->machine &&
+           (g_str_equal(def->machine, "pc") ||
+            g_str_has_prefix(def->machine, "pc-i440fx-"));
+}
+
+
+/* The USB controller that is the PIIX3's UHCI function of an i440fx
+ * machine: the first USB controller, when its model is left to libvirt
+ * (piix3-uhci) */
+virDomainControllerDef *
+qemuDomainFindPIIX3USB(const virDomainDef *def)
+{
+    size_t i;
+
+    if (!qemuDomainIsI440FX(def))
+        return NULL;
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_USB)
+            return cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT ? cont : NULL;
+    }
+    return NULL;
+}
+
+
 /* ---- the bus table ----------------------------------------------------- */
 
 static qemuPCIBus *
@@ -292,6 +324,10 @@ qemuPCIAddrSetReserve(qemuPCIAddrSet *set, const qemuPCIDev *dev,
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                               _("PCI address %1$s of %2$s: only PCI domain 0 is supported"),
                               str, dev->desc);
+    if (dev->integrated && addr->bus != 0)
+        return virReportError(error, VIR_ERR_XML_ERROR,
+                              _("The device at PCI address %1$s needs to be an integrated device (bus=0)"),
+                              str);
     if (!bus || bus->model < 0)
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                               _("PCI address %1$s of %2$s names bus 0x%3$02x, but there is no PCI controller with index='%4$u'"),
@@ -479,7 +515,8 @@ qemuPCIAddrSetAddOthers(qemuPCIAddrSet *set, virDomainDef *def, const char *stag
         virDomainOtherDeviceDef *dev = def->others[i];
         qemuOpaquePCIKind kind = qemuOpaqueDevicePCIKind(dev);
         bool addressed = dev->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
-        unsigned int connect = kind == QEMU_OPAQUE_PCI_CONVENTIONAL ?
+        /* below a pci-root (i440fx) every endpoint is conventional PCI */
+        unsigned int connect = kind == QEMU_OPAQUE_PCI_CONVENTIONAL || qemuDomainIsI440FX(def) ?
             QEMU_PCI_CONNECT_PCI_DEVICE : QEMU_PCI_CONNECT_PCIE_DEVICE;
 
         bool chipset = dev == primary || qemuOpaqueIsICH9Sound(dev);
@@ -564,6 +601,11 @@ static void
 qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
 {
     g_autoptr(GPtrArray) pcis = g_ptr_array_new();
+    const virDomainControllerDef *root = virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0);
+    /* what an endpoint is on this machine: PCIe under pcie-root, else
+     * conventional PCI (i440fx), as libvirt decides for virtio devices */
+    unsigned int endpoint = root && root->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT ?
+                            QEMU_PCI_CONNECT_PCI_DEVICE : QEMU_PCI_CONNECT_PCIE_DEVICE;
     size_t i;
 
     for (i = 0; i < def->ncontrollers; i++) {
@@ -587,7 +629,7 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
 
     for (i = 0; i < def->nnets; i++)
         qemuPCIAddrSetAddDev(set, &def->nets[i]->info, NULL,
-                             QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+                             endpoint, true,
                              qemuPCIDescribeAlias("interface", def->nets[i]->info.alias, i));
     qemuPCIAddrSetAddOthers(set, def, "interface");
     qemuPCIAddrSetAddOthers(set, def, "sound");
@@ -597,6 +639,7 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
         unsigned int connect;
 
         if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
+            cont == qemuDomainFindPIIX3USB(def) ||
             !(connect = qemuPCIOtherControllerConnect(def, cont)))
             continue;
         /* a conventional PCI controller on q35 waits for libvirt's
@@ -604,6 +647,8 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
         if (connect == QEMU_PCI_CONNECT_PCI_DEVICE && virDomainDefIsQ35(def) &&
             cont->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
             continue;
+        if (connect == QEMU_PCI_CONNECT_PCIE_DEVICE)
+            connect = endpoint;
         qemuPCIAddrSetAddDev(set, &cont->info, NULL, connect, true,
                              g_strdup_printf(_("%1$s controller index='%2$d'"),
                                              virDomainControllerTypeToString(cont->type),
@@ -615,7 +660,7 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
         virDomainDiskDef *disk = def->disks[i];
 
         if (disk->bus == VIR_DOMAIN_DISK_BUS_VIRTIO)
-            qemuPCIAddrSetAddDev(set, &disk->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+            qemuPCIAddrSetAddDev(set, &disk->info, NULL, endpoint, true,
                                  g_strdup_printf(_("disk '%1$s'"), NULLSTR(disk->dst)));
     }
     qemuPCIAddrSetAddOthers(set, def, "disk");
@@ -625,7 +670,7 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
         g_autofree char *src = virPCIDeviceAddressAsString(&hostdev->source);
         g_autofree char *what = qemuPCIDescribeAlias("hostdev", hostdev->info.alias, i);
 
-        qemuPCIAddrSetAddDev(set, &hostdev->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+        qemuPCIAddrSetAddDev(set, &hostdev->info, NULL, endpoint, true,
                              g_strdup_printf(_("%1$s (host device %2$s)"), what, src));
     }
 
@@ -633,7 +678,7 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
 
     if (def->memballoon && def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
         qemuPCIAddrSetAddDev(set, &def->memballoon->info, NULL,
-                             QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+                             endpoint, true,
                              g_strdup(_("memballoon")));
     qemuPCIAddrSetAddOthers(set, def, "memballoon");
     qemuPCIAddrSetAddOthers(set, def, "rng");
@@ -647,9 +692,14 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
         virDomainIOMMUDef *iommu = def->iommus[i];
 
         if (iommu->model == VIR_DOMAIN_IOMMU_MODEL_VIRTIO ||
-            iommu->model == VIR_DOMAIN_IOMMU_MODEL_AMD)
-            qemuPCIAddrSetAddDev(set, &iommu->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, false,
+            iommu->model == VIR_DOMAIN_IOMMU_MODEL_AMD) {
+            qemuPCIAddrSetAddDev(set, &iommu->info, NULL, endpoint, false,
                                  qemuPCIDescribeAlias("iommu", iommu->info.alias, i));
+            /* libvirt marks virtio-iommu integrated: QEMU wants it on the
+             * root bus ("virtio-iommu-pci must be plugged on the root bus") */
+            if (iommu->model == VIR_DOMAIN_IOMMU_MODEL_VIRTIO)
+                ((qemuPCIDev *)g_ptr_array_index(set->devs, set->devs->len - 1))->integrated = true;
+        }
     }
     qemuPCIAddrSetAddOthers(set, def, "vsock");
     qemuPCIAddrSetAddOthers(set, def, "memory");
@@ -687,6 +737,28 @@ qemuPCIAddrSetNew(virDomainDef *def, bool dryRun, GError **error)
 }
 
 
+/* The PIIX3 of i440fx at 00:01: ISA bridge (.0), IDE (.1), the USB
+ * controller libvirt gives the machine by default (.2, piix3-uhci) and the
+ * ACPI power management function (.3) */
+static int
+qemuPCIAddrSetReservePIIX3(qemuPCIAddrSet *set, virDomainDef *def,
+                           qemuPCIBus *root)
+{
+    virDomainControllerDef *usb = qemuDomainFindPIIX3USB(def);
+    unsigned int fn;
+
+    for (fn = 0; fn < 4; fn++)
+        qemuPCIBusTake(root, 1, fn, NULL);
+    if (usb && !set->dryRun) {
+        usb->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+        memset(&usb->info.pci, 0, sizeof(usb->info.pci));
+        usb->info.pci.slot = 1;
+        usb->info.pci.function = 2;
+    }
+    return 0;
+}
+
+
 /* Slots of the machine type that are not in the domain model */
 static int
 qemuPCIAddrSetReserveBuiltins(qemuPCIAddrSet *set, virDomainDef *def,
@@ -696,7 +768,11 @@ qemuPCIAddrSetReserveBuiltins(qemuPCIAddrSet *set, virDomainDef *def,
     virPCIDeviceAddress sata = { .slot = 0x1f, .function = 2 };
     size_t i;
 
-    if (!virDomainDefIsQ35(def) || !root)
+    if (!root)
+        return 0;
+    if (qemuDomainIsI440FX(def))
+        return qemuPCIAddrSetReservePIIX3(set, def, root);
+    if (!virDomainDefIsQ35(def))
         return 0;
 
     /* ICH9: LPC/ISA bridge at 1f.0, AHCI at 1f.2, SMBus at 1f.3 */
@@ -876,23 +952,26 @@ qemuDomainFindControllerOfType(const virDomainDef *def, virDomainControllerType 
 }
 
 
-/* The implicit devices libvirt adds for q35 and virt */
+/* The implicit devices libvirt adds for q35, i440fx and virt */
 static int
 qemuDomainAddDefaultDevices(virDomainDef *def, const virQEMUCaps *caps,
                             GError **error)
 {
     virDomainControllerDef *root = virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0);
     virDomainControllerDef *usb;
-    bool x86 = virDomainDefIsQ35(def);
+    bool pc = qemuDomainIsI440FX(def);
+    bool x86 = pc || virDomainDefIsQ35(def);
+    int rootModel = pc ? VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT
+                       : VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT;
 
-    if (root && root->model != VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT)
+    if (root && root->model != rootModel)
         return virReportError(error, VIR_ERR_XML_ERROR,
-                              _("The PCI controller with index='0' must be model='pcie-root' for machine type '%1$s', but model='%2$s' was found instead"),
-                              def->machine, qemuPCIModelName(root->model));
+                              _("The PCI controller with index='0' must be model='%1$s' for machine type '%2$s', but model='%3$s' was found instead"),
+                              qemuPCIModelName(rootModel), def->machine,
+                              qemuPCIModelName(root->model));
     if (!root) {
-        root = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0,
-                                       VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT);
-        root->info.alias = g_strdup("pcie.0");
+        root = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0, rootModel);
+        root->info.alias = g_strdup(pc ? "pci.0" : "pcie.0");
         qemuDomainInsertController(def, root);
     }
 
@@ -900,7 +979,16 @@ qemuDomainAddDefaultDevices(virDomainDef *def, const virQEMUCaps *caps,
         return 0;
 
     usb = qemuDomainFindControllerOfType(def, VIR_DOMAIN_CONTROLLER_TYPE_USB);
-    if (!usb && virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_QEMU_XHCI)) {
+    if (pc) {
+        /* the PIIX3's own UHCI function (piix3-uhci): the model stays
+         * unset, qemuDomainFindPIIX3USB() recognises it */
+        if (!usb) {
+            usb = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_USB, 0,
+                                          VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT);
+            usb->info.alias = g_strdup("usb");
+            qemuDomainInsertController(def, usb);
+        }
+    } else if (!usb && virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_QEMU_XHCI)) {
         usb = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_USB, 0,
                                       VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI);
         usb->info.alias = g_strdup("usb");
@@ -1088,9 +1176,10 @@ qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
     int maxIdx = -1;
     size_t i;
 
-    if (!virDomainDefIsQ35(def) && !virDomainDefIsVirt(def))
+    if (!virDomainDefIsQ35(def) && !virDomainDefIsVirt(def) &&
+        !qemuDomainIsI440FX(def))
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                              _("machine type '%1$s' is not supported: use q35 (x86_64) or virt (aarch64)"),
+                              _("machine type '%1$s' is not supported: use q35 or pc (x86), or virt (aarch64)"),
                               NULLSTR(def->machine));
 
     if (qemuDomainAddDefaultDevices(def, caps, error) < 0)

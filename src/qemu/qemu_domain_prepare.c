@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "qemu_domain_prepare.h"
+#include "qemu_postparse.h"
 #include "qemu_validate.h"
 #include "qemu_viommu.h"
 #include "hostiommu_conf.h"
@@ -47,6 +48,16 @@ qemuDomainPrepareHost(const qemuDomainPrepareOptions *opts,
     return virHostIOMMUProbe(opts->hostRoot, devices, opts->deep, error);
 }
 
+int
+qemuDomainPrepareDef(virDomainDef *def, const virQEMUCaps *caps,
+                     GError **error)
+{
+    if (qemuDomainDefPostParse(def, caps, error) < 0 ||
+        qemuValidateDomainDef(def, caps, error) < 0)
+        return -1;
+    return 0;
+}
+
 qemuPreparedDomain *
 qemuDomainPrepareString(const char *xml, const char *path,
                         const qemuDomainPrepareOptions *opts, GError **error)
@@ -63,7 +74,7 @@ qemuDomainPrepareString(const char *xml, const char *path,
 
     if (!(prep->caps = qemuDomainPrepareCaps(opts, prep->def->emulator,
                                              prep->def->arch, error)) ||
-        qemuValidateDomainDef(prep->def, prep->caps, error) < 0)
+        qemuDomainPrepareDef(prep->def, prep->caps, error) < 0)
         return NULL;
 
     if (opts->skipHost || prep->def->nhostdevs == 0)

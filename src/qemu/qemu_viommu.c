@@ -405,12 +405,18 @@ qemuViommuValidateSMMUv3(const virDomainDef *def, const virDomainIOMMUDef *iommu
 /* ---- virtio and amd ----------------------------------------------------- */
 
 static int
-qemuViommuValidateOthers(const virDomainIOMMUDef *iommu, const virQEMUCaps *caps,
-                         GError **error)
+qemuViommuValidateOthers(const virDomainDef *def, const virDomainIOMMUDef *iommu,
+                         const virQEMUCaps *caps, GError **error)
 {
     const virDomainIOMMUDriverDef *drv = &iommu->driver;
 
     if (iommu->model == VIR_DOMAIN_IOMMU_MODEL_VIRTIO) {
+        /* QEMU describes the endpoints behind virtio-iommu to the guest in
+         * the ACPI VIOT table; libvirt refuses it without ACPI */
+        if (!def->featAcpi)
+            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                                  _("IOMMU device: '%1$s' requires ACPI"),
+                                  qemuViommuModel(iommu));
         if (qemuViommuRequireCap(iommu, caps, drv->aw_bits != 0,
                                  QEMU_CAPS_VIRTIO_IOMMU_AW_BITS, "aw_bits", error) < 0 ||
             qemuViommuRequireCap(iommu, caps, drv->granule_host || drv->granule_kib,
@@ -457,7 +463,7 @@ qemuViommuValidate(const virDomainDef *def, const virQEMUCaps *caps,
             break;
         case VIR_DOMAIN_IOMMU_MODEL_VIRTIO:
         case VIR_DOMAIN_IOMMU_MODEL_AMD:
-            rc = qemuViommuValidateOthers(iommu, caps, error);
+            rc = qemuViommuValidateOthers(def, iommu, caps, error);
             break;
         case VIR_DOMAIN_IOMMU_MODEL_LAST:
             break;

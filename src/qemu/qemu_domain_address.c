@@ -1167,10 +1167,58 @@ qemuDomainAssignDriveAddresses(virDomainDef *def, GError **error)
 }
 
 
+/* A PCI address written in the XML may name a bus that has no controller
+ * yet: like libvirt, add the controllers for every missing bus up to the
+ * highest one named, of the model a device can be plugged into there
+ * (pcie-root-port below a pcie-root, pci-bridge below a pci-root). The
+ * new controllers get their own addresses in the normal assignment.
+ * Returns how many were added, or -1. */
+static int
+qemuDomainAddMissingBuses(virDomainDef *def, GError **error)
+{
+    g_autoptr(qemuPCIAddrSet) probe = NULL;
+    const virDomainControllerDef *root;
+    unsigned int maxBus = 0;
+    unsigned int bus;
+    int model;
+    int added = 0;
+    size_t i;
+
+    if (!(probe = qemuPCIAddrSetNew(def, true, error)))
+        return -1;
+    for (i = 0; i < probe->devs->len; i++) {
+        const qemuPCIDev *dev = probe->devs->pdata[i];
+        const virPCIDeviceAddress *addr = &dev->info->pci;
+
+        if (dev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+            addr->domain == 0 && addr->bus < QEMU_PCI_MAX_BUSES &&
+            addr->bus > maxBus)
+            maxBus = addr->bus;
+    }
+
+    root = virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0);
+    model = root && root->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT ?
+            VIR_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE :
+            VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT;
+    for (bus = 1; bus <= maxBus; bus++) {
+        virDomainControllerDef *cont;
+
+        if (virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, bus))
+            continue;
+        cont = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_PCI, bus, model);
+        cont->info.alias = g_strdup_printf("pci.%u", bus);
+        qemuDomainInsertController(def, cont);
+        added++;
+    }
+    return added;
+}
+
+
 int
 qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
                           GError **error)
 {
+    int missing;
     g_autoptr(qemuPCIAddrSet) dry = NULL;
     g_autoptr(qemuPCIAddrSet) set = NULL;
     int maxIdx = -1;
@@ -1191,6 +1239,9 @@ qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
             maxIdx = def->controllers[i]->idx;
     }
 
+    if ((missing = qemuDomainAddMissingBuses(def, error)) < 0)
+        return -1;
+
     /* first pass: how many root ports are missing */
     if (!(dry = qemuPCIAddrSetNew(def, true, error)) ||
         qemuPCIAddrSetRun(dry, def, error) < 0)
@@ -1198,7 +1249,9 @@ qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
 
     /* When the user left the PCI topology to us, add one spare root port so
      * that a device can be hot-plugged later (libvirt does the same). */
-    if (maxIdx <= 0 && dry->added > 0) {
+    if (maxIdx <= 0 && (dry->added > 0 || missing > 0) &&
+        qemuPCIAddrSetBus(dry, 0) &&
+        qemuPCIAddrSetBus(dry, 0)->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT) {
         qemuPCIDev spare = {
             .connect = QEMU_PCI_CONNECT_PCIE_DEVICE,
             .hotplug = true,
@@ -1212,7 +1265,7 @@ qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
     }
 
     if (dry->added > 0)
-        qemuDomainAddRootPorts(def, maxIdx + 1, dry->added);
+        qemuDomainAddRootPorts(def, dry->buses->len - dry->added, dry->added);
 
     /* second pass: the real addresses */
     if (!(set = qemuPCIAddrSetNew(def, false, error)) ||

@@ -481,6 +481,10 @@ mymain(void)
     DO_TEST_X86_BOTH("pc-basic");
     DO_TEST_X86_BOTH("pc-address-missing-buses");
 
+    /* PCI hostdev forms: interface, unassigned, variant driver,
+     * multifunction, PCI domain, display and ramfb */
+    DO_TEST_X86_BOTH("hostdev-pci-forms");
+
     /* more than 255 vCPUs, as libvirt completes and checks them */
     DO_TEST_X86_BOTH("q35-vcpus-288");
     DO_TEST_X86_BOTH("q35-vcpus-288-intel-bare");
@@ -548,6 +552,9 @@ mymain(void)
     /* HW nesting for assigned devices: 11.1 only, checked against the host */
     X86_11_HOST("intel-nesting-hostdev", SERVER);
     X86_10_HOST_FAIL("intel-nesting-hostdev", SERVER);
+    /* an <interface type='hostdev'> is a hostdev for the vIOMMU rules */
+    X86_11_HOST("intel-nesting-net-hostdev", SERVER);
+    DO_TEST_CAPS_VER_PARSE_ERROR("intel-nesting-net-hostdev-legacy", "x86_64", "11.1");
     X86_11_HOST("intel-nesting-pasid", SERVER);
     X86_10_HOST_FAIL("intel-nesting-pasid", SERVER);
     X86_11_HOST("intel-nesting-pasid-bits", SERVER);

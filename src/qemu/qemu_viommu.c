@@ -704,17 +704,27 @@ qemuViommuBuildHostdev(GPtrArray *args, const virDomainDef *def,
     g_autoptr(qemuJSONProps) props = qemuJSONPropsNew();
     const virDomainDeviceInfo *info = &hostdev->info;
 
-    qemuJSONPropsAddString(props, "driver", "vfio-pci");
+    /* a boot framebuffer (ramfb) cannot be unplugged: libvirt then uses
+     * the variant of vfio-pci without hot-plug */
+    qemuJSONPropsAddString(props, "driver",
+                           hostdev->ramfb == VIR_TRISTATE_SWITCH_ON ?
+                           "vfio-pci-nohotplug" : "vfio-pci");
     if (virDomainHostdevUsesIOMMUFD(def, hostdev)) {
         g_autofree char *fd = g_strdup_printf("@hostdev-%s-fd@", info->alias);
         qemuJSONPropsAddString(props, "id", info->alias);
         qemuJSONPropsAddString(props, "iommufd", "iommufd0");
         qemuJSONPropsAddString(props, "fd", fd);
     } else {
+        /* the host address in any PCI domain, e.g. "0021:de:1f.1" */
         g_autofree char *host = virPCIDeviceAddressAsString(&hostdev->source);
         qemuJSONPropsAddString(props, "host", host);
         qemuJSONPropsAddString(props, "id", info->alias);
     }
+    if (hostdev->display != VIR_TRISTATE_SWITCH_ABSENT)
+        qemuJSONPropsAddString(props, "display",
+                               virTristateSwitchTypeToString(hostdev->display));
+    if (hostdev->ramfb != VIR_TRISTATE_SWITCH_ABSENT)
+        qemuJSONPropsAddBool(props, "ramfb", hostdev->ramfb == VIR_TRISTATE_SWITCH_ON);
     qemuDomainDeviceInfoProps(props, def, info);
     if (hostdev->romBar != VIR_TRISTATE_SWITCH_ABSENT)
         qemuJSONPropsAddUInt(props, "rombar", hostdev->romBar == VIR_TRISTATE_SWITCH_ON);
@@ -743,8 +753,12 @@ qemuViommuBuildHostdevCommandLine(GPtrArray *args, const virDomainDef *def,
             haveObject = true;
         }
     }
-    for (i = 0; i < def->nhostdevs; i++)
+    for (i = 0; i < def->nhostdevs; i++) {
+        /* detached from the host and kept, but not given to the guest */
+        if (virDomainHostdevIsUnassigned(def->hostdevs[i]))
+            continue;
         qemuViommuBuildHostdev(args, def, def->hostdevs[i]);
+    }
     return 0;
 }
 

@@ -1012,12 +1012,13 @@ virDomainIOMMUValidateIntel(const virDomainDef *def, const virDomainIOMMUDef *io
     if (drv->fs1gp != VIR_TRISTATE_SWITCH_ABSENT && !eff->nesting)
         return virReportError(error, VIR_ERR_XML_ERROR, "%s",
                               _("iommu model 'intel': fs1gp only applies to first-stage translation; remove it or add nesting='on'"));
+    /* both decided by libvirt too: its words */
     if (drv->eim == VIR_TRISTATE_SWITCH_ON && drv->intremap != VIR_TRISTATE_SWITCH_ON)
-        return virReportError(error, VIR_ERR_XML_ERROR, "%s",
-                              _("iommu model 'intel': eim='on' needs interrupt remapping; add intremap='on'"));
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                              _("IOMMU eim requires interrupt remapping to be enabled"));
     if (drv->intremap == VIR_TRISTATE_SWITCH_ON && def->ioapic == VIR_DOMAIN_IOAPIC_KVM)
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                              _("IOMMU interrupt remapping (intremap='on') requires a split I/O APIC: set <features><ioapic driver='qemu'/></features>"));
+                              _("IOMMU interrupt remapping requires split I/O APIC (ioapic driver='qemu')"));
     return 0;
 }
 
@@ -1075,7 +1076,7 @@ virDomainIOMMUValidateOne(const virDomainDef *def, const virDomainIOMMUDef *iomm
         if (iommu->driver.intremap == VIR_TRISTATE_SWITCH_ON &&
             def->ioapic == VIR_DOMAIN_IOAPIC_KVM)
             return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                                  _("IOMMU interrupt remapping (intremap='on') requires a split I/O APIC: set <features><ioapic driver='qemu'/></features>"));
+                                  _("IOMMU interrupt remapping requires split I/O APIC (ioapic driver='qemu')"));
         return 0;
     case VIR_DOMAIN_IOMMU_MODEL_VIRTIO:
     case VIR_DOMAIN_IOMMU_MODEL_LAST:

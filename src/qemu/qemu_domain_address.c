@@ -237,8 +237,8 @@ qemuDomainIsI440FX(const virDomainDef *def)
 
 
 /* The USB controller that is the PIIX3's UHCI function of an i440fx
- * machine: the first USB controller, when its model is left to libvirt
- * (piix3-uhci) */
+ * machine: the first USB controller, when its model is piix3-uhci or left
+ * to libvirt (whose default it is there) */
 virDomainControllerDef *
 qemuDomainFindPIIX3USB(const virDomainDef *def)
 {
@@ -250,7 +250,8 @@ qemuDomainFindPIIX3USB(const virDomainDef *def)
         virDomainControllerDef *cont = def->controllers[i];
 
         if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_USB)
-            return cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT ? cont : NULL;
+            return cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT ||
+                   cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI ? cont : NULL;
     }
     return NULL;
 }
@@ -980,11 +981,10 @@ qemuDomainAddDefaultDevices(virDomainDef *def, const virQEMUCaps *caps,
 
     usb = qemuDomainFindControllerOfType(def, VIR_DOMAIN_CONTROLLER_TYPE_USB);
     if (pc) {
-        /* the PIIX3's own UHCI function (piix3-uhci): the model stays
-         * unset, qemuDomainFindPIIX3USB() recognises it */
+        /* the PIIX3's own UHCI function */
         if (!usb) {
             usb = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_USB, 0,
-                                          VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT);
+                                          VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI);
             usb->info.alias = g_strdup("usb");
             qemuDomainInsertController(def, usb);
         }

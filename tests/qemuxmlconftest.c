@@ -526,6 +526,8 @@ mymain(void)
     DO_TEST_X86_BOTH_FAILURE("q35-pci-bridge-index");
     DO_TEST_X86_BOTH_FAILURE("q35-no-pci-bus");
     DO_TEST_CAPS_VER_FAILURE("q35-machine-too-new", "x86_64", "10.0");
+    /* accepted by validate (libvirt accepts it), not translated */
+    DO_TEST_CAPS_VER_FAILURE("x86-microvm", "x86_64", "11.1");
     DO_TEST_CAPS_VER_FAILURE("virt-sata-disk", "aarch64", "11.1");
     DO_TEST_CAPS_VER_FAILURE("virt-machine-too-new", "aarch64", "10.0");
     DO_TEST_CAPS_VER_FAILURE("virt-two-serials", "aarch64", "11.1");

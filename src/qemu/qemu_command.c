@@ -1048,6 +1048,10 @@ qemuCheckDomain(const virDomainDef *def, const virQEMUCaps *caps, GError **error
                               _("the domain's architecture '%1$s' does not match the QEMU binary's '%2$s' (%3$s)"),
                               def->arch, capsArch,
                               NULLSTR_EMPTY(virQEMUCapsGetBinary(caps)));
+    if (!qemuDomainHasPCILayout(def))
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("machine type '%1$s' is not supported by this command line: use q35 or pc (x86), or virt (aarch64)"),
+                              def->machine);
     if (def->vcpus == 0 || def->memoryKiB == 0)
         return virReportError(error, VIR_ERR_INTERNAL_ERROR, "%s",
                               _("the domain has no vCPUs or no memory"));

@@ -236,6 +236,14 @@ qemuDomainIsI440FX(const virDomainDef *def)
 }
 
 
+bool
+qemuDomainHasPCILayout(const virDomainDef *def)
+{
+    return virDomainDefIsQ35(def) || virDomainDefIsVirt(def) ||
+           qemuDomainIsI440FX(def);
+}
+
+
 /* The USB controller that is the PIIX3's UHCI function of an i440fx
  * machine: the first USB controller, when its model is piix3-uhci or left
  * to libvirt (whose default it is there) */
@@ -1224,11 +1232,10 @@ qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
     int maxIdx = -1;
     size_t i;
 
-    if (!virDomainDefIsQ35(def) && !virDomainDefIsVirt(def) &&
-        !qemuDomainIsI440FX(def))
-        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                              _("machine type '%1$s' is not supported: use q35 or pc (x86), or virt (aarch64)"),
-                              NULLSTR(def->machine));
+    /* another machine type (microvm, isapc, ...): no layout of ours; the
+     * command line refuses it (qemuBuildCommandLine) */
+    if (!qemuDomainHasPCILayout(def))
+        return 0;
 
     if (qemuDomainAddDefaultDevices(def, caps, error) < 0)
         return -1;

@@ -38,6 +38,10 @@ int qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
 /* Machine type i440fx ("pc", "pc-i440fx-*") */
 bool qemuDomainIsI440FX(const virDomainDef *def);
 
+/* Machine types whose PCI layout qemuDomainAssignAddresses knows: q35,
+ * i440fx and virt; it leaves any other alone */
+bool qemuDomainHasPCILayout(const virDomainDef *def);
+
 /* The USB controller that is the PIIX3's own UHCI function on i440fx (the
  * first USB controller when it has no model), or NULL */
 virDomainControllerDef *qemuDomainFindPIIX3USB(const virDomainDef *def);

@@ -454,6 +454,8 @@ mymain(void)
     DO_TEST_X86_BOTH("q35-devices");
     DO_TEST_X86_BOTH("q35-no-defaults");
     DO_TEST_X86_BOTH("q35-explicit-addresses");
+    /* controllers without index: libvirt numbers them at parse time */
+    DO_TEST_CAPS_VER("q35-controllers-no-index", "x86_64", "11.1");
     /* an address naming a bus that has no controller: libvirt adds them */
     DO_TEST_X86_BOTH("q35-address-missing-buses");
     DO_TEST_X86_BOTH("q35-many-root-ports");

@@ -482,6 +482,7 @@ mymain(void)
     /* i440fx: pci-root, PIIX3 at 00:01 with its UHCI, conventional PCI */
     DO_TEST_X86_BOTH("pc-basic");
     DO_TEST_X86_BOTH("pc-address-missing-buses");
+    DO_TEST_CAPS_VER("pc-opaque-devices", "x86_64", "11.1");
 
     /* PCI hostdev forms: interface, unassigned, variant driver,
      * multifunction, PCI domain, display and ramfb */

@@ -454,6 +454,10 @@ mymain(void)
     DO_TEST_X86_BOTH("q35-devices");
     DO_TEST_X86_BOTH("q35-no-defaults");
     DO_TEST_X86_BOTH("q35-explicit-addresses");
+    /* primary video and ich9 sound at their fixed slots, the other opaque
+     * devices in libvirt's order, a conventional NIC behind the
+     * pcie-to-pci-bridge libvirt adds */
+    DO_TEST_CAPS_VER("q35-opaque-devices", "x86_64", "11.1");
     /* controllers without index: libvirt numbers them at parse time */
     DO_TEST_CAPS_VER("q35-controllers-no-index", "x86_64", "11.1");
     /* an address naming a bus that has no controller: libvirt adds them */

@@ -66,10 +66,6 @@ typedef struct {
     bool hotplug;                   /* needs a hot-pluggable slot */
     bool aggregate;                 /* may share a slot (root ports) */
     bool placed;                    /* given its chipset slot already */
-    /* a conventional opaque device on q35 that may have a chipset slot;
-     * without it, it waits for libvirt's pcie-to-pci-bridge like the
-     * others of its kind */
-    bool chipsetOnly;
     bool integrated;                /* must sit on bus 0 */
     char *desc;                     /* for messages */
 } qemuPCIDev;
@@ -81,7 +77,8 @@ typedef struct {
      * implicit virtio-serial controller): they take a slot all the same */
     GPtrArray *implicit;
     bool dryRun;          /* first pass: may add root ports, writes nothing */
-    unsigned int added;   /* root ports added by the first pass */
+    unsigned int added;   /* controllers added by the first pass */
+    GArray *addedModels;  /* their models (int), in index order */
 } qemuPCIAddrSet;
 
 
@@ -101,6 +98,7 @@ qemuPCIAddrSetFree(qemuPCIAddrSet *set)
     if (!set)
         return;
     g_array_unref(set->buses);
+    g_array_unref(set->addedModels);
     g_ptr_array_unref(set->devs);
     if (set->implicit)
         g_ptr_array_unref(set->implicit);
@@ -438,21 +436,38 @@ qemuPCIAddrSetAssign(qemuPCIAddrSet *set, qemuPCIDev *dev, GError **error)
         goto done;
 
     /* No slot: in the first pass, add a pcie-root-port when one could take
-     * the device, as libvirt does. The port gets its own address in the
-     * second pass. */
+     * the device, as libvirt does; a conventional PCI device gets a
+     * pcie-to-pci-bridge (itself on a root port). The controllers get their
+     * own addresses in the second pass. */
     if (set->dryRun && root &&
         root->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT &&
-        (dev->connect & QEMU_PCI_CONNECT_ROOT_PORT_CHILD)) {
-        unsigned int idx = set->buses->len;
+        (dev->connect & (QEMU_PCI_CONNECT_ROOT_PORT_CHILD | QEMU_PCI_CONNECT_PCI_DEVICE))) {
+        bool bridge = !(dev->connect & QEMU_PCI_CONNECT_ROOT_PORT_CHILD);
+        int model = bridge ? VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE :
+                             VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT;
+        unsigned int idx;
         qemuPCIBus *bus;
 
-        if (qemuPCIAddrSetAddBus(set, idx, VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT) < 0)
+        if (bridge) {
+            qemuPCIDev bridgeDev = {
+                .connect = QEMU_PCI_CONNECT_PCIE_TO_PCI,
+                .desc = (char *)"a pcie-to-pci-bridge",
+            };
+            virDomainDeviceInfo info = { 0 };
+
+            bridgeDev.info = &info;
+            if (qemuPCIAddrSetAssign(set, &bridgeDev, error) < 0)
+                return -1;
+        }
+        idx = set->buses->len;
+        if (qemuPCIAddrSetAddBus(set, idx, model) < 0)
             return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                                  _("No free PCI bus index left for a pcie-root-port for %1$s"),
-                                  dev->desc);
+                                  _("No free PCI bus index left for a %1$s for %2$s"),
+                                  qemuPCIModelName(model), dev->desc);
         set->added++;
+        g_array_append_val(set->addedModels, model);
         bus = qemuPCIAddrSetBus(set, idx);
-        qemuPCIBusTake(bus, 0, 0, dev);
+        qemuPCIBusTake(bus, bus->minSlot, 0, dev);
         return 0;
     }
 
@@ -509,10 +524,9 @@ qemuPCIDescribeAlias(const char *what, const char *alias, size_t i)
 
 
 /* The opaque devices of libvirt's assignment stage @stage that take a PCI
- * slot: a PCIe endpoint gets a root port on q35; a conventional PCI device
- * without an address is left to libvirt's pcie-to-pci-bridge on q35, which
- * the model does not add (docs/libvirt-differences.md). The primary video
- * is always collected: it gets its chipset slot first
+ * slot: a PCIe endpoint gets a root port on q35, a conventional PCI device
+ * a slot of a pcie-to-pci-bridge (added like libvirt adds it). The primary
+ * video is always collected: it gets its chipset slot first
  * (qemuPCIAddrSetPlaceChipsetSlots). */
 static void
 qemuPCIAddrSetAddOthers(qemuPCIAddrSet *set, virDomainDef *def, const char *stage)
@@ -534,17 +548,10 @@ qemuPCIAddrSetAddOthers(qemuPCIAddrSet *set, virDomainDef *def, const char *stag
             continue;
         if (!addressed && !chipset &&
             (dev->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE ||
-             kind == QEMU_OPAQUE_PCI_NONE ||
-             (kind == QEMU_OPAQUE_PCI_CONVENTIONAL && virDomainDefIsQ35(def))))
+             kind == QEMU_OPAQUE_PCI_NONE))
             continue;
         qemuPCIAddrSetAddDev(set, &dev->info, NULL, connect, true,
                              qemuPCIDescribeAlias(dev->name, dev->info.alias, i));
-        if (chipset && !addressed && kind == QEMU_OPAQUE_PCI_CONVENTIONAL &&
-            virDomainDefIsQ35(def)) {
-            qemuPCIDev *last = set->devs->pdata[set->devs->len - 1];
-
-            last->chipsetOnly = true;
-        }
     }
 }
 
@@ -651,11 +658,6 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
             cont == qemuDomainFindPIIX3USB(def) ||
             !(connect = qemuPCIOtherControllerConnect(def, cont)))
             continue;
-        /* a conventional PCI controller on q35 waits for libvirt's
-         * pcie-to-pci-bridge, as conventional opaque devices do */
-        if (connect == QEMU_PCI_CONNECT_PCI_DEVICE && virDomainDefIsQ35(def) &&
-            cont->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
-            continue;
         if (connect == QEMU_PCI_CONNECT_PCIE_DEVICE)
             connect = endpoint;
         qemuPCIAddrSetAddDev(set, &cont->info, NULL, connect, true,
@@ -723,6 +725,7 @@ qemuPCIAddrSetNew(virDomainDef *def, bool dryRun, GError **error)
     size_t i;
 
     set->buses = g_array_new(FALSE, TRUE, sizeof(qemuPCIBus));
+    set->addedModels = g_array_new(FALSE, TRUE, sizeof(int));
     set->devs = g_ptr_array_new_with_free_func(qemuPCIDevFree);
     set->dryRun = dryRun;
 
@@ -898,7 +901,7 @@ qemuPCIAddrSetRun(qemuPCIAddrSet *set, virDomainDef *def, GError **error)
         qemuPCIDev *dev = set->devs->pdata[i];
 
         if (dev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
-            !dev->placed && !dev->chipsetOnly &&
+            !dev->placed &&
             qemuPCIAddrSetAssign(set, dev, error) < 0)
             return -1;
     }
@@ -1014,20 +1017,20 @@ qemuDomainAddDefaultDevices(virDomainDef *def, const virQEMUCaps *caps,
 }
 
 
-static int
-qemuDomainAddRootPorts(virDomainDef *def, int firstIdx, unsigned int count)
+/* The controllers the first pass added, from index @firstIdx on */
+static void
+qemuDomainAddControllers(virDomainDef *def, int firstIdx, GArray *models)
 {
     unsigned int i;
 
-    for (i = 0; i < count; i++) {
+    for (i = 0; i < models->len; i++) {
         virDomainControllerDef *cont;
 
         cont = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_PCI, firstIdx + i,
-                                       VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT);
+                                       g_array_index(models, int, i));
         cont->info.alias = g_strdup_printf("pci.%d", firstIdx + (int)i);
         qemuDomainInsertController(def, cont);
     }
-    return 0;
 }
 
 
@@ -1272,7 +1275,7 @@ qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
     }
 
     if (dry->added > 0)
-        qemuDomainAddRootPorts(def, dry->buses->len - dry->added, dry->added);
+        qemuDomainAddControllers(def, dry->buses->len - dry->added, dry->addedModels);
 
     /* second pass: the real addresses */
     if (!(set = qemuPCIAddrSetNew(def, false, error)) ||

@@ -51,6 +51,7 @@
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
 #include "qemu_domain_prepare.h"
+#include "qemu_postparse.h"
 #include "qemu_validate.h"
 #include "qemu_viommu.h"
 #include "virhostiommu.h"
@@ -387,13 +388,14 @@ benchRunOnce(const char *xml, const char *path,
 }
 
 /* The stages of qemuDomainPrepareString, called one by one in its order
- * (XML, domain parser, schema, QEMU caps, QEMU validation, host, host
- * validation), so that the breakdown covers the same work. */
+ * (XML, domain parser, schema, QEMU caps, QEMU define-time completion and
+ * addresses, QEMU validation, host, host validation), so that the breakdown covers the same work. */
 typedef enum {
     BENCH_STAGE_XML = 0,
     BENCH_STAGE_DOMAIN,
     BENCH_STAGE_SCHEMA,
     BENCH_STAGE_QEMU_CAPS,
+    BENCH_STAGE_QEMU_POSTPARSE,
     BENCH_STAGE_QEMU_VALIDATE,
     BENCH_STAGE_HOST,
     BENCH_STAGE_HOST_VALIDATE,
@@ -402,7 +404,7 @@ typedef enum {
 
 static const char *const benchStageNames[BENCH_STAGE_LAST] = {
     "xml-parse", "domain-parse", "domain-schema", "qemu-caps",
-    "qemu-validate", "host", "host-validate",
+    "qemu-postparse", "qemu-validate", "host", "host-validate",
 };
 
 static bool
@@ -432,6 +434,9 @@ benchRunStages(const char *xml, const char *path,
     if (!(caps = qemuDomainPrepareCaps(opts, def->emulator, def->arch, error)))
         return false;
     BENCH_LAP(BENCH_STAGE_QEMU_CAPS);
+    if (qemuDomainDefPostParse(def, caps, error) < 0)
+        return false;
+    BENCH_LAP(BENCH_STAGE_QEMU_POSTPARSE);
     if (qemuValidateDomainDef(def, caps, error) < 0)
         return false;
     BENCH_LAP(BENCH_STAGE_QEMU_VALIDATE);

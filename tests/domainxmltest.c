@@ -372,6 +372,10 @@ mymain(void)
     DO_TEST("hostdev-iommufd-domain");
     DO_TEST("hostdev-legacy");
     DO_TEST("hostdev-vpasid-offset");
+    /* every PCI form libvirt accepts: <interface type='hostdev'>, an
+     * unassigned hostdev, a variant driver, multifunction, PCI domains,
+     * display and ramfb */
+    DO_TEST_OUT("hostdev-pci-forms");
     DO_TEST("iommu-amd");
     DO_TEST_OUT("iommu-intel-aw-bits-hex");
     DO_TEST("iommu-intel-basic");
@@ -396,6 +400,8 @@ mymain(void)
     DO_TEST("iommufd-disabled");
     DO_TEST_PARSE_ERROR("hostdev-driver-kvm");
     DO_TEST_PARSE_ERROR("hostdev-duplicate-source");
+    DO_TEST_PARSE_ERROR("hostdev-ramfb-twice");
+    DO_TEST_PARSE_ERROR("hostdev-drive-address");
     DO_TEST_PARSE_ERROR("hostdev-iommufd-bad");
     DO_TEST_PARSE_ERROR("hostdev-nesting-no-iommufd");
     DO_TEST_PARSE_ERROR("hostdev-nesting-opt-out");

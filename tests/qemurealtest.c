@@ -15,7 +15,7 @@
  *
  * There is no VFIO hardware here, so the command line is adapted, and
  * each change is reported:
- *  - vfio-pci devices are removed; "-object iommufd" gets an fd open on
+ *  - vfio-pci (and vfio-pci-nohotplug) devices are removed; "-object iommufd" gets an fd open on
  *    /dev/null for its placeholder (the object does not touch it until a
  *    device connects);
  *  - -accel kvm becomes tcg, -cpu host becomes max;
@@ -248,7 +248,8 @@ testAdaptDevice(testCmd *cmd, const char *val, bool stripAccel, GError **error)
         return NULL;
     driver = json_object_get_string_member_with_default(obj, "driver", "");
 
-    if (g_str_equal(driver, "vfio-pci")) {
+    if (g_str_equal(driver, "vfio-pci") ||
+        g_str_equal(driver, "vfio-pci-nohotplug")) {
         cmd->removedVFIO++;
         return g_strdup("");
     }

@@ -1985,11 +1985,34 @@ virDomainDeviceParseController(xmlNodePtr node, virDomainDef *def, GError **erro
     return 0;
 }
 
+/* libvirt lists an <interface type='hostdev'> among the hostdevs, ahead of
+ * the <hostdev> elements (it parses the interfaces first): the aliases
+ * hostdev0, hostdev1, ... and the order on the command line follow. */
+static int
+virDomainDeviceParseNetHostdev(xmlNodePtr node, virDomainDef *def, GError **error)
+{
+    virDomainHostdevDef *hostdev = virDomainHostdevDefParseXML(node, error);
+    size_t pos = 0;
+
+    if (!hostdev)
+        return -1;
+    while (pos < def->nhostdevs && def->hostdevs[pos]->isInterface)
+        pos++;
+    def->hostdevs = g_renew(virDomainHostdevDef *, def->hostdevs, def->nhostdevs + 1);
+    memmove(def->hostdevs + pos + 1, def->hostdevs + pos,
+            (def->nhostdevs - pos) * sizeof(*def->hostdevs));
+    def->hostdevs[pos] = hostdev;
+    def->nhostdevs++;
+    return 0;
+}
+
 static int
 virDomainDeviceParseNet(xmlNodePtr node, virDomainDef *def, GError **error)
 {
     virDomainNetDef *net;
 
+    if (virDomainNetHostdevIsModeled(node))
+        return virDomainDeviceParseNetHostdev(node, def, error);
     if (!virDomainNetIsModeled(node))
         return virDomainDeviceParseOther(node, def, error);
     if (!(net = virDomainNetDefParseXML(node, error)))
@@ -2167,6 +2190,10 @@ virDomainDevicesFormatModeled(virBuffer *buf, const virDomainDef *def,
     } else if (g_str_equal(name, "interface")) {
         for (i = 0; i < def->nnets; i++)
             virDomainNetDefFormat(buf, def->nets[i]);
+        for (i = 0; i < def->nhostdevs; i++) {
+            if (def->hostdevs[i]->isInterface)
+                virDomainHostdevDefFormat(buf, def->hostdevs[i]);
+        }
     } else if (g_str_equal(name, "serial")) {
         for (i = 0; i < def->nserials; i++)
             virDomainChrDefFormat(buf, def->serials[i]);
@@ -2174,8 +2201,10 @@ virDomainDevicesFormatModeled(virBuffer *buf, const virDomainDef *def,
         for (i = 0; i < def->nconsoles; i++)
             virDomainChrDefFormat(buf, def->consoles[i]);
     } else if (g_str_equal(name, "hostdev")) {
-        for (i = 0; i < def->nhostdevs; i++)
-            virDomainHostdevDefFormat(buf, def->hostdevs[i]);
+        for (i = 0; i < def->nhostdevs; i++) {
+            if (!def->hostdevs[i]->isInterface)
+                virDomainHostdevDefFormat(buf, def->hostdevs[i]);
+        }
     } else if (g_str_equal(name, "memballoon")) {
         if (def->memballoon)
             virDomainMemballoonDefFormat(buf, def->memballoon);
@@ -2457,6 +2486,11 @@ virDomainDeviceShape(const char *name, const virDomainDeviceInfo *info,
 {
     size_t i;
 
+    for (i = 0; i < def->nhostdevs; i++) {
+        if (&def->hostdevs[i]->info == info)
+            return def->hostdevs[i]->isInterface ? &virDomainNetHostdevShape
+                                                 : &virDomainHostdevShape;
+    }
     if (g_str_equal(name, "disk"))
         return &virDomainDiskShape;
     if (g_str_equal(name, "interface"))

@@ -272,6 +272,14 @@ typedef struct {
 typedef struct {
     virTristateBool managed;
     char *driverName;              /* <driver name='vfio'> */
+    char *driverModel;             /* <driver model=>: the host's VFIO
+                                    * variant driver, e.g. mlx5_vfio_pci */
+    virTristateSwitch display;     /* <hostdev display=> */
+    virTristateSwitch ramfb;       /* <hostdev ramfb=> */
+    /* written as <interface type='hostdev'>: a network interface that is
+     * a PCI hostdev; libvirt lists it among the hostdevs too */
+    bool isInterface;
+    char *mac;                     /* its <mac address=> */
     virTristateBool iommufd;       /* <driver iommufd=> */
     /* <driver vpasidCapOffset='0x..'>: vfio-pci x-vpasid-cap-offset
      * (extension, following the proposal for libvirt); 0 = absent */
@@ -544,6 +552,10 @@ char *virDomainHostdevLabel(const virDomainHostdevDef *hostdev);
 /* The host PCI addresses ("DDDD:BB:SS.F") of every hostdev of @def, in
  * order, NULL-terminated: the devices a host probe has to look at. */
 GStrv virDomainDefHostdevAddresses(const virDomainDef *def);
+
+/* <address type='unassigned'/>: the hostdev is detached from the host and
+ * kept, but not given to the guest (no device, no vIOMMU in front) */
+bool virDomainHostdevIsUnassigned(const virDomainHostdevDef *hostdev);
 
 /* Effective iommufd for a PCI hostdev: its own attribute, else the
  * domain's <iommufd enabled=>, else off. */

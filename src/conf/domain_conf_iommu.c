@@ -197,6 +197,18 @@ virDomainIOMMUDriverDefInit(virDomainIOMMUDriverDef *drv)
     drv->pasid_bits = -1;
 }
 
+/* An <iommu> of @model with no <driver> attributes, as a definition that
+ * a driver completes (libvirt's QEMU driver adds one for large guests) */
+virDomainIOMMUDef *
+virDomainIOMMUDefNew(virDomainIOMMUModel model)
+{
+    virDomainIOMMUDef *iommu = g_new0(virDomainIOMMUDef, 1);
+
+    iommu->model = model;
+    virDomainIOMMUDriverDefInit(&iommu->driver);
+    return iommu;
+}
+
 static int
 virDomainIOMMUCheckMisspellings(xmlNodePtr node, GError **error)
 {
@@ -520,9 +532,11 @@ const virXMLShape virDomainIOMMUShape = {
 };
 const virXMLShape virDomainIOMMUFDShape = { "iommufd", virDomainIOMMUFDAttrs, NULL, false };
 
-static const char *const virDomainHostdevAttrs[] = { "mode", "type", "managed", NULL };
+static const char *const virDomainHostdevAttrs[] = {
+    "mode", "type", "managed", "display", "ramfb", NULL
+};
 static const char *const virDomainHostdevDriverAttrs[] = {
-    "name", "iommufd", "vpasidCapOffset", NULL
+    "name", "model", "iommufd", "vpasidCapOffset", NULL
 };
 static const char *const virDomainHostdevRomAttrs[] = { "bar", "file", NULL };
 static const virXMLShape virDomainHostdevDriverShape = {
@@ -543,6 +557,34 @@ const virXMLShape virDomainHostdevShape = {
     "hostdev", virDomainHostdevAttrs, virDomainHostdevChildren, false
 };
 
+/* <interface type='hostdev'>: the same device; the host-side network
+ * settings (vlan, virtualport, ...) stay opaque */
+static const char *const virDomainNetHostdevAttrs[] = { "type", "managed", NULL };
+static const char *const virDomainNetHostdevMacAttrs[] = { "address", NULL };
+static const virXMLShape virDomainNetHostdevMacShape = {
+    "mac", virDomainNetHostdevMacAttrs, NULL, false
+};
+static const virXMLShape *const virDomainNetHostdevChildren[] = {
+    &virDomainNetHostdevMacShape, &virDomainHostdevDriverShape,
+    &virDomainHostdevSourceShape, &virDomainHostdevRomShape,
+    VIR_DOMAIN_INFO_SHAPES, NULL
+};
+const virXMLShape virDomainNetHostdevShape = {
+    "interface", virDomainNetHostdevAttrs, virDomainNetHostdevChildren, false
+};
+
+bool
+virDomainNetHostdevIsModeled(xmlNodePtr node)
+{
+    g_autofree char *type = virXMLPropString(node, "type");
+    xmlNodePtr source = virXMLNodeGetChild(node, "source");
+    xmlNodePtr addr = source ? virXMLNodeGetChild(source, "address") : NULL;
+    g_autofree char *addrType = addr ? virXMLPropString(addr, "type") : NULL;
+
+    /* a USB device behind <interface type='hostdev'> stays opaque */
+    return g_strcmp0(type, "hostdev") == 0 && g_strcmp0(addrType, "pci") == 0;
+}
+
 bool
 virDomainHostdevIsModeled(xmlNodePtr node)
 {
@@ -558,6 +600,8 @@ virDomainHostdevDefFree(virDomainHostdevDef *hostdev)
     if (!hostdev)
         return;
     g_free(hostdev->driverName);
+    g_free(hostdev->driverModel);
+    g_free(hostdev->mac);
     g_free(hostdev->romFile);
     virDomainDeviceInfoClear(&hostdev->info);
     g_free(hostdev);
@@ -572,6 +616,7 @@ virDomainHostdevDriverParseXML(xmlNodePtr node, virDomainHostdevDef *hostdev,
     int rc;
 
     hostdev->driverName = virXMLPropString(node, "name");
+    hostdev->driverModel = virXMLPropString(node, "model");
     if (virXMLPropTristateBool(node, "iommufd", VIR_XML_PROP_NONE,
                                &hostdev->iommufd, error) < 0)
         return -1;
@@ -611,9 +656,18 @@ virDomainHostdevDefParseXML(xmlNodePtr node, GError **error)
     g_autoptr(virDomainHostdevDef) hostdev = g_new0(virDomainHostdevDef, 1);
     xmlNodePtr child;
 
+    hostdev->isInterface = g_str_equal((const char *)node->name, "interface");
     if (virXMLPropTristateBool(node, "managed", VIR_XML_PROP_NONE,
                                &hostdev->managed, error) < 0)
         return NULL;
+    if (!hostdev->isInterface &&
+        (virXMLPropTristateSwitch(node, "display", VIR_XML_PROP_NONE,
+                                  &hostdev->display, error) < 0 ||
+         virXMLPropTristateSwitch(node, "ramfb", VIR_XML_PROP_NONE,
+                                  &hostdev->ramfb, error) < 0))
+        return NULL;
+    if (hostdev->isInterface && (child = virXMLNodeGetChild(node, "mac")))
+        hostdev->mac = virXMLPropString(child, "address");
 
     if ((child = virXMLNodeGetChild(node, "driver")) &&
         virDomainHostdevDriverParseXML(child, hostdev, error) < 0)
@@ -646,14 +700,30 @@ virDomainHostdevDefFormat(virBuffer *buf, const virDomainHostdevDef *hostdev)
 
     xmlNodePtr src = hostdev->info.src;
     xmlNodePtr source = virXMLNodeGetChild(src, "source");
+    const virXMLShape *shape = hostdev->isInterface ? &virDomainNetHostdevShape
+                                                    : &virDomainHostdevShape;
 
-    virBufferAddLit(&attrBuf, " mode='subsystem' type='pci'");
+    if (hostdev->isInterface) {
+        virBufferAddLit(&attrBuf, " type='hostdev'");
+    } else {
+        virBufferAddLit(&attrBuf, " mode='subsystem' type='pci'");
+    }
     if (hostdev->managed)
         virBufferAsprintf(&attrBuf, " managed='%s'",
                           virTristateBoolTypeToString(hostdev->managed));
-    virXMLShapeFormatOpaqueAttrs(&attrBuf, src, &virDomainHostdevShape);
+    if (hostdev->display)
+        virBufferAsprintf(&attrBuf, " display='%s'",
+                          virTristateSwitchTypeToString(hostdev->display));
+    if (hostdev->ramfb)
+        virBufferAsprintf(&attrBuf, " ramfb='%s'",
+                          virTristateSwitchTypeToString(hostdev->ramfb));
+    virXMLShapeFormatOpaqueAttrs(&attrBuf, src, shape);
+
+    if (hostdev->isInterface)
+        virBufferEscapeString(&childBuf, "<mac address='%s'/>\n", hostdev->mac);
 
     virBufferEscapeString(&drvBuf, " name='%s'", hostdev->driverName);
+    virBufferEscapeString(&drvBuf, " model='%s'", hostdev->driverModel);
     if (hostdev->iommufd)
         virBufferAsprintf(&drvBuf, " iommufd='%s'",
                           virTristateBoolTypeToString(hostdev->iommufd));
@@ -664,7 +734,8 @@ virDomainHostdevDefFormat(virBuffer *buf, const virDomainHostdevDef *hostdev)
                                  &virDomainHostdevDriverShape);
     virXMLFormatElement(&childBuf, "driver", &drvBuf, NULL);
 
-    virPCIDeviceAddressFormat(&srcBuf, &hostdev->source, false);
+    /* an interface names the type of its source address */
+    virPCIDeviceAddressFormat(&srcBuf, &hostdev->source, hostdev->isInterface);
     virXMLShapeFormatOpaqueChildren(&srcBuf, source, &virDomainHostdevSourceShape);
     virXMLShapeFormatOpaqueAttrs(&srcAttrBuf, source, &virDomainHostdevSourceShape);
     virXMLFormatElementEmpty(&childBuf, "source", &srcAttrBuf, &srcBuf);
@@ -677,9 +748,10 @@ virDomainHostdevDefFormat(virBuffer *buf, const virDomainHostdevDef *hostdev)
                                  &virDomainHostdevRomShape);
     virXMLFormatElement(&childBuf, "rom", &romBuf, NULL);
 
-    virXMLShapeFormatOpaqueChildren(&childBuf, src, &virDomainHostdevShape);
+    virXMLShapeFormatOpaqueChildren(&childBuf, src, shape);
     virDomainDeviceInfoFormat(&childBuf, &hostdev->info);
-    virXMLFormatElement(buf, "hostdev", &attrBuf, &childBuf);
+    virXMLFormatElement(buf, hostdev->isInterface ? "interface" : "hostdev",
+                        &attrBuf, &childBuf);
 }
 
 /* ---- domain-level <iommufd> --------------------------------------------- */
@@ -802,6 +874,19 @@ virDomainPCIBusFindBridge(const virDomainDef *def, unsigned int bus)
                                &root);
 }
 
+bool
+virDomainHostdevIsUnassigned(const virDomainHostdevDef *hostdev)
+{
+    xmlNodePtr addr;
+    g_autofree char *type = NULL;
+
+    if (hostdev->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_OTHER ||
+        !(addr = virXMLNodeGetChild(hostdev->info.src, "address")))
+        return false;
+    type = virXMLPropString(addr, "type");
+    return g_strcmp0(type, "unassigned") == 0;
+}
+
 const virDomainIOMMUDef *
 virDomainHostdevFindIOMMU(const virDomainDef *def,
                           const virDomainHostdevDef *hostdev)
@@ -811,6 +896,10 @@ virDomainHostdevFindIOMMU(const virDomainDef *def,
     int root = virDomainPCIBusRootComplex(def, bus);
     const virDomainIOMMUDef *fallback = NULL;
     size_t i;
+
+    /* not given to the guest: no vIOMMU translates for it */
+    if (virDomainHostdevIsUnassigned(hostdev))
+        return NULL;
 
     for (i = 0; i < def->niommus; i++) {
         const virDomainIOMMUDef *iommu = def->iommus[i];
@@ -923,12 +1012,13 @@ virDomainIOMMUValidateIntel(const virDomainDef *def, const virDomainIOMMUDef *io
     if (drv->fs1gp != VIR_TRISTATE_SWITCH_ABSENT && !eff->nesting)
         return virReportError(error, VIR_ERR_XML_ERROR, "%s",
                               _("iommu model 'intel': fs1gp only applies to first-stage translation; remove it or add nesting='on'"));
+    /* both decided by libvirt too: its words */
     if (drv->eim == VIR_TRISTATE_SWITCH_ON && drv->intremap != VIR_TRISTATE_SWITCH_ON)
-        return virReportError(error, VIR_ERR_XML_ERROR, "%s",
-                              _("iommu model 'intel': eim='on' needs interrupt remapping; add intremap='on'"));
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                              _("IOMMU eim requires interrupt remapping to be enabled"));
     if (drv->intremap == VIR_TRISTATE_SWITCH_ON && def->ioapic == VIR_DOMAIN_IOAPIC_KVM)
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                              _("IOMMU interrupt remapping (intremap='on') requires a split I/O APIC: set <features><ioapic driver='qemu'/></features>"));
+                              _("IOMMU interrupt remapping requires split I/O APIC (ioapic driver='qemu')"));
     return 0;
 }
 
@@ -986,7 +1076,7 @@ virDomainIOMMUValidateOne(const virDomainDef *def, const virDomainIOMMUDef *iomm
         if (iommu->driver.intremap == VIR_TRISTATE_SWITCH_ON &&
             def->ioapic == VIR_DOMAIN_IOAPIC_KVM)
             return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                                  _("IOMMU interrupt remapping (intremap='on') requires a split I/O APIC: set <features><ioapic driver='qemu'/></features>"));
+                                  _("IOMMU interrupt remapping requires split I/O APIC (ioapic driver='qemu')"));
         return 0;
     case VIR_DOMAIN_IOMMU_MODEL_VIRTIO:
     case VIR_DOMAIN_IOMMU_MODEL_LAST:
@@ -1047,6 +1137,11 @@ virDomainHostdevValidateOne(const virDomainDef *def,
     const virDomainIOMMUDef *iommu = virDomainHostdevFindIOMMU(def, hostdev);
     unsigned int off = hostdev->vpasidCapOffset;
 
+    if (hostdev->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE ||
+        (hostdev->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_OTHER &&
+         !virDomainHostdevIsUnassigned(hostdev)))
+        return virReportError(error, VIR_ERR_XML_ERROR, "%s",
+                              _("PCI host devices must use 'pci' or 'unassigned' address type"));
     if (hostdev->driverName && strcmp(hostdev->driverName, "vfio") != 0)
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                               _("hostdev %1$s: driver name='%2$s' is not supported; use name='vfio' or leave it out"),
@@ -1072,10 +1167,16 @@ static int
 virDomainHostdevsValidate(const virDomainDef *def, GError **error)
 {
     g_autoptr(GHashTable) seen = virPCIDeviceAddressTableNew();
+    size_t nramfb = 0;
     size_t i;
 
     for (i = 0; i < def->nhostdevs; i++) {
         const virDomainHostdevDef *a = def->hostdevs[i];
+
+        /* one boot framebuffer for the guest firmware */
+        if (a->ramfb == VIR_TRISTATE_SWITCH_ON && ++nramfb > 1)
+            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                                  _("Only one vgpu device can have 'ramfb' enabled"));
 
         if (!g_hash_table_add(seen, (gpointer)&a->source)) {
             g_autofree char *addr = virPCIDeviceAddressAsString(&a->source);

@@ -13,15 +13,21 @@
 /* What the model reads of <iommu>, a PCI <hostdev> and <iommufd> */
 extern const virXMLShape virDomainIOMMUShape;
 extern const virXMLShape virDomainHostdevShape;
+extern const virXMLShape virDomainNetHostdevShape;
 extern const virXMLShape virDomainIOMMUFDShape;
 
 /* Is the <hostdev> @node one the model holds (mode='subsystem'
  * type='pci')? Any other is kept as an opaque device. */
 bool virDomainHostdevIsModeled(xmlNodePtr node);
+/* <interface type='hostdev'> of a PCI device: modeled as a hostdev
+ * (virDomainHostdevDefParseXML takes it too) and written back as the
+ * <interface> it is */
+bool virDomainNetHostdevIsModeled(xmlNodePtr node);
 
 virDomainIOMMUDef *virDomainIOMMUDefParseXML(xmlNodePtr node, GError **error);
 void virDomainIOMMUDefFormat(virBuffer *buf, const virDomainIOMMUDef *iommu);
 void virDomainIOMMUDefFree(virDomainIOMMUDef *iommu);
+virDomainIOMMUDef *virDomainIOMMUDefNew(virDomainIOMMUModel model);
 
 virDomainHostdevDef *virDomainHostdevDefParseXML(xmlNodePtr node, GError **error);
 void virDomainHostdevDefFormat(virBuffer *buf, const virDomainHostdevDef *hostdev);

@@ -371,18 +371,32 @@ qemuBuildCpuCommandLine(GPtrArray *args, const virDomainDef *def, GError **error
 }
 
 
-static void
-qemuBuildMemoryCommandLine(GPtrArray *args, const virDomainDef *def)
+/* libvirt hands QEMU the guest memory rounded up to a whole MiB (QEMU
+ * itself needs whole pages; libvirt takes the coarser step on every
+ * architecture this project targets, 256 MiB being for ppc64 only), so
+ * the guest sees that size. The definition keeps what the user wrote. */
+#define QEMU_MEMORY_ALIGN_KIB 1024ULL
+
+static int
+qemuBuildMemoryCommandLine(GPtrArray *args, const virDomainDef *def,
+                           GError **error)
 {
     g_autoptr(qemuJSONProps) props = qemuJSONPropsNew();
+    unsigned long long kib = def->memoryKiB;
 
-    qemuAddArgFormat(args, "-m", "size=%lluk", def->memoryKiB);
+    if (kib > (G_MAXUINT64 / 1024) - QEMU_MEMORY_ALIGN_KIB)
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                              _("initial memory size overflowed after alignment"));
+    kib = (kib + QEMU_MEMORY_ALIGN_KIB - 1) / QEMU_MEMORY_ALIGN_KIB * QEMU_MEMORY_ALIGN_KIB;
+
+    qemuAddArgFormat(args, "-m", "size=%lluk", kib);
     qemuJSONPropsAddString(props, "qom-type", "memory-backend-ram");
     qemuJSONPropsAddString(props, "id",
                            virDomainDefIsVirt(def) ? "mach-virt.ram" : "pc.ram");
-    qemuJSONPropsAddUInt(props, "size", def->memoryKiB * 1024);
+    qemuJSONPropsAddUInt(props, "size", kib * 1024);
     qemuJSONPropsAppendArg(args, "-object", props);
     qemuAddArgFormat(args, "-overcommit", "mem-lock=off");
+    return 0;
 }
 
 
@@ -576,6 +590,15 @@ qemuBuildControllersCommandLine(GPtrArray *args, const virDomainDef *def,
             cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE ||
             !qemuControllerIsTranslated(def, cont))
             continue;
+        if (cont == qemuDomainFindPIIX3USB(def)) {
+            g_autoptr(qemuJSONProps) props = qemuJSONPropsNew();
+
+            qemuJSONPropsAddString(props, "driver", "piix3-usb-uhci");
+            qemuJSONPropsAddString(props, "id", cont->info.alias);
+            qemuDomainDeviceInfoProps(props, def, &cont->info);
+            qemuJSONPropsAppendArg(args, "-device", props);
+            continue;
+        }
         what = g_strdup_printf(_("USB controller index='%1$d'"), cont->idx);
         if (qemuBuildSimplePCIDevice(args, def, caps, &cont->info,
                                      QEMU_CAPS_DEVICE_QEMU_XHCI, "qemu-xhci",
@@ -993,7 +1016,8 @@ qemuBuildPreamble(GPtrArray *args, const virDomainDef *def,
         return -1;
     if (def->loader && !fw.loader)
         qemuAddArgFormat(args, "-bios", "%s", def->loader);
-    qemuBuildMemoryCommandLine(args, def);
+    if (qemuBuildMemoryCommandLine(args, def, error) < 0)
+        return -1;
     qemuAddArgFormat(args, "-smp", "%u,sockets=%u,cores=1,threads=1",
                      virDomainDefGetVcpus(def), virDomainDefGetVcpus(def));
     if (def->uuid)
@@ -1024,6 +1048,10 @@ qemuCheckDomain(const virDomainDef *def, const virQEMUCaps *caps, GError **error
                               _("the domain's architecture '%1$s' does not match the QEMU binary's '%2$s' (%3$s)"),
                               def->arch, capsArch,
                               NULLSTR_EMPTY(virQEMUCapsGetBinary(caps)));
+    if (!qemuDomainHasPCILayout(def))
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("machine type '%1$s' is not supported by this command line: use q35 or pc (x86), or virt (aarch64)"),
+                              def->machine);
     if (def->memoryKiB == 0)
         return virReportError(error, VIR_ERR_INTERNAL_ERROR, "%s",
                               _("the domain has no memory"));
@@ -1032,7 +1060,7 @@ qemuCheckDomain(const virDomainDef *def, const virQEMUCaps *caps, GError **error
 
 
 qemuCommandLine *
-qemuBuildCommandLine(virDomainDef *def, const virQEMUCaps *caps,
+qemuBuildCommandLine(const virDomainDef *def, const virQEMUCaps *caps,
                      GError **error)
 {
     g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
@@ -1047,8 +1075,7 @@ qemuBuildCommandLine(virDomainDef *def, const virQEMUCaps *caps,
                        _("no emulator: give <emulator> in the domain or a QEMU binary"));
         return NULL;
     }
-    if (qemuDomainAssignAddresses(def, caps, error) < 0 ||
-        qemuAssignBootIndexes(def, &boot, error) < 0)
+    if (qemuAssignBootIndexes(def, &boot, error) < 0)
         return NULL;
 
     qemuAddArg(args, emulator);

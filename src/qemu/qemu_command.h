@@ -20,10 +20,11 @@ typedef struct {
 void qemuCommandLineFree(qemuCommandLine *cmd);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuCommandLine, qemuCommandLineFree);
 
-/* Build the command line of @def. @def must have passed every validation;
- * PCI addresses are assigned into @def first (qemuDomainAssignAddresses),
- * so the def is modified like libvirt modifies it at define time. */
-qemuCommandLine *qemuBuildCommandLine(virDomainDef *def,
+/* Build the command line of @def. @def must have gone through
+ * qemuDomainPrepareDef (define-time completion, PCI addresses, QEMU
+ * validation); what is left to fail here is what this builder cannot
+ * translate. @def is not modified. */
+qemuCommandLine *qemuBuildCommandLine(const virDomainDef *def,
                                       const virQEMUCaps *caps,
                                       GError **error);
 

@@ -66,10 +66,7 @@ typedef struct {
     bool hotplug;                   /* needs a hot-pluggable slot */
     bool aggregate;                 /* may share a slot (root ports) */
     bool placed;                    /* given its chipset slot already */
-    /* a conventional opaque device on q35 that may have a chipset slot;
-     * without it, it waits for libvirt's pcie-to-pci-bridge like the
-     * others of its kind */
-    bool chipsetOnly;
+    bool integrated;                /* must sit on bus 0 */
     char *desc;                     /* for messages */
 } qemuPCIDev;
 
@@ -80,7 +77,8 @@ typedef struct {
      * implicit virtio-serial controller): they take a slot all the same */
     GPtrArray *implicit;
     bool dryRun;          /* first pass: may add root ports, writes nothing */
-    unsigned int added;   /* root ports added by the first pass */
+    unsigned int added;   /* controllers added by the first pass */
+    GArray *addedModels;  /* their models (int), in index order */
 } qemuPCIAddrSet;
 
 
@@ -100,6 +98,7 @@ qemuPCIAddrSetFree(qemuPCIAddrSet *set)
     if (!set)
         return;
     g_array_unref(set->buses);
+    g_array_unref(set->addedModels);
     g_ptr_array_unref(set->devs);
     if (set->implicit)
         g_ptr_array_unref(set->implicit);
@@ -224,6 +223,46 @@ qemuPCIModelName(int model)
 }
 
 
+/* ---- machine types -------------------------------------------------------- */
+
+bool
+qemuDomainIsI440FX(const virDomainDef *def)
+{
+    return def->machine &&
+           (g_str_equal(def->machine, "pc") ||
+            g_str_has_prefix(def->machine, "pc-i440fx-"));
+}
+
+
+bool
+qemuDomainHasPCILayout(const virDomainDef *def)
+{
+    return virDomainDefIsQ35(def) || virDomainDefIsVirt(def) ||
+           qemuDomainIsI440FX(def);
+}
+
+
+/* The USB controller that is the PIIX3's UHCI function of an i440fx
+ * machine: the first USB controller, when its model is piix3-uhci or left
+ * to libvirt (whose default it is there) */
+virDomainControllerDef *
+qemuDomainFindPIIX3USB(const virDomainDef *def)
+{
+    size_t i;
+
+    if (!qemuDomainIsI440FX(def))
+        return NULL;
+    for (i = 0; i < def->ncontrollers; i++) {
+        virDomainControllerDef *cont = def->controllers[i];
+
+        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_USB)
+            return cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_DEFAULT ||
+                   cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI ? cont : NULL;
+    }
+    return NULL;
+}
+
+
 /* ---- the bus table ----------------------------------------------------- */
 
 static qemuPCIBus *
@@ -292,6 +331,10 @@ qemuPCIAddrSetReserve(qemuPCIAddrSet *set, const qemuPCIDev *dev,
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                               _("PCI address %1$s of %2$s: only PCI domain 0 is supported"),
                               str, dev->desc);
+    if (dev->integrated && addr->bus != 0)
+        return virReportError(error, VIR_ERR_XML_ERROR,
+                              _("The device at PCI address %1$s needs to be an integrated device (bus=0)"),
+                              str);
     if (!bus || bus->model < 0)
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                               _("PCI address %1$s of %2$s names bus 0x%3$02x, but there is no PCI controller with index='%4$u'"),
@@ -393,21 +436,38 @@ qemuPCIAddrSetAssign(qemuPCIAddrSet *set, qemuPCIDev *dev, GError **error)
         goto done;
 
     /* No slot: in the first pass, add a pcie-root-port when one could take
-     * the device, as libvirt does. The port gets its own address in the
-     * second pass. */
+     * the device, as libvirt does; a conventional PCI device gets a
+     * pcie-to-pci-bridge (itself on a root port). The controllers get their
+     * own addresses in the second pass. */
     if (set->dryRun && root &&
         root->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT &&
-        (dev->connect & QEMU_PCI_CONNECT_ROOT_PORT_CHILD)) {
-        unsigned int idx = set->buses->len;
+        (dev->connect & (QEMU_PCI_CONNECT_ROOT_PORT_CHILD | QEMU_PCI_CONNECT_PCI_DEVICE))) {
+        bool bridge = !(dev->connect & QEMU_PCI_CONNECT_ROOT_PORT_CHILD);
+        int model = bridge ? VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE :
+                             VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT;
+        unsigned int idx;
         qemuPCIBus *bus;
 
-        if (qemuPCIAddrSetAddBus(set, idx, VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT) < 0)
+        if (bridge) {
+            qemuPCIDev bridgeDev = {
+                .connect = QEMU_PCI_CONNECT_PCIE_TO_PCI,
+                .desc = (char *)"a pcie-to-pci-bridge",
+            };
+            virDomainDeviceInfo info = { 0 };
+
+            bridgeDev.info = &info;
+            if (qemuPCIAddrSetAssign(set, &bridgeDev, error) < 0)
+                return -1;
+        }
+        idx = set->buses->len;
+        if (qemuPCIAddrSetAddBus(set, idx, model) < 0)
             return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                                  _("No free PCI bus index left for a pcie-root-port for %1$s"),
-                                  dev->desc);
+                                  _("No free PCI bus index left for a %1$s for %2$s"),
+                                  qemuPCIModelName(model), dev->desc);
         set->added++;
+        g_array_append_val(set->addedModels, model);
         bus = qemuPCIAddrSetBus(set, idx);
-        qemuPCIBusTake(bus, 0, 0, dev);
+        qemuPCIBusTake(bus, bus->minSlot, 0, dev);
         return 0;
     }
 
@@ -464,10 +524,9 @@ qemuPCIDescribeAlias(const char *what, const char *alias, size_t i)
 
 
 /* The opaque devices of libvirt's assignment stage @stage that take a PCI
- * slot: a PCIe endpoint gets a root port on q35; a conventional PCI device
- * without an address is left to libvirt's pcie-to-pci-bridge on q35, which
- * the model does not add (docs/libvirt-differences.md). The primary video
- * is always collected: it gets its chipset slot first
+ * slot: a PCIe endpoint gets a root port on q35, a conventional PCI device
+ * a slot of a pcie-to-pci-bridge (added like libvirt adds it). The primary
+ * video is always collected: it gets its chipset slot first
  * (qemuPCIAddrSetPlaceChipsetSlots). */
 static void
 qemuPCIAddrSetAddOthers(qemuPCIAddrSet *set, virDomainDef *def, const char *stage)
@@ -479,7 +538,8 @@ qemuPCIAddrSetAddOthers(qemuPCIAddrSet *set, virDomainDef *def, const char *stag
         virDomainOtherDeviceDef *dev = def->others[i];
         qemuOpaquePCIKind kind = qemuOpaqueDevicePCIKind(dev);
         bool addressed = dev->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
-        unsigned int connect = kind == QEMU_OPAQUE_PCI_CONVENTIONAL ?
+        /* below a pci-root (i440fx) every endpoint is conventional PCI */
+        unsigned int connect = kind == QEMU_OPAQUE_PCI_CONVENTIONAL || qemuDomainIsI440FX(def) ?
             QEMU_PCI_CONNECT_PCI_DEVICE : QEMU_PCI_CONNECT_PCIE_DEVICE;
 
         bool chipset = dev == primary || qemuOpaqueIsICH9Sound(dev);
@@ -488,17 +548,10 @@ qemuPCIAddrSetAddOthers(qemuPCIAddrSet *set, virDomainDef *def, const char *stag
             continue;
         if (!addressed && !chipset &&
             (dev->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE ||
-             kind == QEMU_OPAQUE_PCI_NONE ||
-             (kind == QEMU_OPAQUE_PCI_CONVENTIONAL && virDomainDefIsQ35(def))))
+             kind == QEMU_OPAQUE_PCI_NONE))
             continue;
         qemuPCIAddrSetAddDev(set, &dev->info, NULL, connect, true,
                              qemuPCIDescribeAlias(dev->name, dev->info.alias, i));
-        if (chipset && !addressed && kind == QEMU_OPAQUE_PCI_CONVENTIONAL &&
-            virDomainDefIsQ35(def)) {
-            qemuPCIDev *last = set->devs->pdata[set->devs->len - 1];
-
-            last->chipsetOnly = true;
-        }
     }
 }
 
@@ -564,6 +617,11 @@ static void
 qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
 {
     g_autoptr(GPtrArray) pcis = g_ptr_array_new();
+    const virDomainControllerDef *root = virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0);
+    /* what an endpoint is on this machine: PCIe under pcie-root, else
+     * conventional PCI (i440fx), as libvirt decides for virtio devices */
+    unsigned int endpoint = root && root->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT ?
+                            QEMU_PCI_CONNECT_PCI_DEVICE : QEMU_PCI_CONNECT_PCIE_DEVICE;
     size_t i;
 
     for (i = 0; i < def->ncontrollers; i++) {
@@ -587,7 +645,7 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
 
     for (i = 0; i < def->nnets; i++)
         qemuPCIAddrSetAddDev(set, &def->nets[i]->info, NULL,
-                             QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+                             endpoint, true,
                              qemuPCIDescribeAlias("interface", def->nets[i]->info.alias, i));
     qemuPCIAddrSetAddOthers(set, def, "interface");
     qemuPCIAddrSetAddOthers(set, def, "sound");
@@ -597,13 +655,11 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
         unsigned int connect;
 
         if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
+            cont == qemuDomainFindPIIX3USB(def) ||
             !(connect = qemuPCIOtherControllerConnect(def, cont)))
             continue;
-        /* a conventional PCI controller on q35 waits for libvirt's
-         * pcie-to-pci-bridge, as conventional opaque devices do */
-        if (connect == QEMU_PCI_CONNECT_PCI_DEVICE && virDomainDefIsQ35(def) &&
-            cont->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI)
-            continue;
+        if (connect == QEMU_PCI_CONNECT_PCIE_DEVICE)
+            connect = endpoint;
         qemuPCIAddrSetAddDev(set, &cont->info, NULL, connect, true,
                              g_strdup_printf(_("%1$s controller index='%2$d'"),
                                              virDomainControllerTypeToString(cont->type),
@@ -615,7 +671,7 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
         virDomainDiskDef *disk = def->disks[i];
 
         if (disk->bus == VIR_DOMAIN_DISK_BUS_VIRTIO)
-            qemuPCIAddrSetAddDev(set, &disk->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+            qemuPCIAddrSetAddDev(set, &disk->info, NULL, endpoint, true,
                                  g_strdup_printf(_("disk '%1$s'"), NULLSTR(disk->dst)));
     }
     qemuPCIAddrSetAddOthers(set, def, "disk");
@@ -625,7 +681,7 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
         g_autofree char *src = virPCIDeviceAddressAsString(&hostdev->source);
         g_autofree char *what = qemuPCIDescribeAlias("hostdev", hostdev->info.alias, i);
 
-        qemuPCIAddrSetAddDev(set, &hostdev->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+        qemuPCIAddrSetAddDev(set, &hostdev->info, NULL, endpoint, true,
                              g_strdup_printf(_("%1$s (host device %2$s)"), what, src));
     }
 
@@ -633,7 +689,7 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
 
     if (def->memballoon && def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
         qemuPCIAddrSetAddDev(set, &def->memballoon->info, NULL,
-                             QEMU_PCI_CONNECT_PCIE_DEVICE, true,
+                             endpoint, true,
                              g_strdup(_("memballoon")));
     qemuPCIAddrSetAddOthers(set, def, "memballoon");
     qemuPCIAddrSetAddOthers(set, def, "rng");
@@ -647,9 +703,14 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
         virDomainIOMMUDef *iommu = def->iommus[i];
 
         if (iommu->model == VIR_DOMAIN_IOMMU_MODEL_VIRTIO ||
-            iommu->model == VIR_DOMAIN_IOMMU_MODEL_AMD)
-            qemuPCIAddrSetAddDev(set, &iommu->info, NULL, QEMU_PCI_CONNECT_PCIE_DEVICE, false,
+            iommu->model == VIR_DOMAIN_IOMMU_MODEL_AMD) {
+            qemuPCIAddrSetAddDev(set, &iommu->info, NULL, endpoint, false,
                                  qemuPCIDescribeAlias("iommu", iommu->info.alias, i));
+            /* libvirt marks virtio-iommu integrated: QEMU wants it on the
+             * root bus ("virtio-iommu-pci must be plugged on the root bus") */
+            if (iommu->model == VIR_DOMAIN_IOMMU_MODEL_VIRTIO)
+                ((qemuPCIDev *)g_ptr_array_index(set->devs, set->devs->len - 1))->integrated = true;
+        }
     }
     qemuPCIAddrSetAddOthers(set, def, "vsock");
     qemuPCIAddrSetAddOthers(set, def, "memory");
@@ -664,6 +725,7 @@ qemuPCIAddrSetNew(virDomainDef *def, bool dryRun, GError **error)
     size_t i;
 
     set->buses = g_array_new(FALSE, TRUE, sizeof(qemuPCIBus));
+    set->addedModels = g_array_new(FALSE, TRUE, sizeof(int));
     set->devs = g_ptr_array_new_with_free_func(qemuPCIDevFree);
     set->dryRun = dryRun;
 
@@ -687,6 +749,28 @@ qemuPCIAddrSetNew(virDomainDef *def, bool dryRun, GError **error)
 }
 
 
+/* The PIIX3 of i440fx at 00:01: ISA bridge (.0), IDE (.1), the USB
+ * controller libvirt gives the machine by default (.2, piix3-uhci) and the
+ * ACPI power management function (.3) */
+static int
+qemuPCIAddrSetReservePIIX3(qemuPCIAddrSet *set, virDomainDef *def,
+                           qemuPCIBus *root)
+{
+    virDomainControllerDef *usb = qemuDomainFindPIIX3USB(def);
+    unsigned int fn;
+
+    for (fn = 0; fn < 4; fn++)
+        qemuPCIBusTake(root, 1, fn, NULL);
+    if (usb && !set->dryRun) {
+        usb->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
+        memset(&usb->info.pci, 0, sizeof(usb->info.pci));
+        usb->info.pci.slot = 1;
+        usb->info.pci.function = 2;
+    }
+    return 0;
+}
+
+
 /* Slots of the machine type that are not in the domain model */
 static int
 qemuPCIAddrSetReserveBuiltins(qemuPCIAddrSet *set, virDomainDef *def,
@@ -696,7 +780,11 @@ qemuPCIAddrSetReserveBuiltins(qemuPCIAddrSet *set, virDomainDef *def,
     virPCIDeviceAddress sata = { .slot = 0x1f, .function = 2 };
     size_t i;
 
-    if (!virDomainDefIsQ35(def) || !root)
+    if (!root)
+        return 0;
+    if (qemuDomainIsI440FX(def))
+        return qemuPCIAddrSetReservePIIX3(set, def, root);
+    if (!virDomainDefIsQ35(def))
         return 0;
 
     /* ICH9: LPC/ISA bridge at 1f.0, AHCI at 1f.2, SMBus at 1f.3 */
@@ -813,7 +901,7 @@ qemuPCIAddrSetRun(qemuPCIAddrSet *set, virDomainDef *def, GError **error)
         qemuPCIDev *dev = set->devs->pdata[i];
 
         if (dev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE &&
-            !dev->placed && !dev->chipsetOnly &&
+            !dev->placed &&
             qemuPCIAddrSetAssign(set, dev, error) < 0)
             return -1;
     }
@@ -876,23 +964,26 @@ qemuDomainFindControllerOfType(const virDomainDef *def, virDomainControllerType 
 }
 
 
-/* The implicit devices libvirt adds for q35 and virt */
+/* The implicit devices libvirt adds for q35, i440fx and virt */
 static int
 qemuDomainAddDefaultDevices(virDomainDef *def, const virQEMUCaps *caps,
                             GError **error)
 {
     virDomainControllerDef *root = virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0);
     virDomainControllerDef *usb;
-    bool x86 = virDomainDefIsQ35(def);
+    bool pc = qemuDomainIsI440FX(def);
+    bool x86 = pc || virDomainDefIsQ35(def);
+    int rootModel = pc ? VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT
+                       : VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT;
 
-    if (root && root->model != VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT)
+    if (root && root->model != rootModel)
         return virReportError(error, VIR_ERR_XML_ERROR,
-                              _("The PCI controller with index='0' must be model='pcie-root' for machine type '%1$s', but model='%2$s' was found instead"),
-                              def->machine, qemuPCIModelName(root->model));
+                              _("The PCI controller with index='0' must be model='%1$s' for machine type '%2$s', but model='%3$s' was found instead"),
+                              qemuPCIModelName(rootModel), def->machine,
+                              qemuPCIModelName(root->model));
     if (!root) {
-        root = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0,
-                                       VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT);
-        root->info.alias = g_strdup("pcie.0");
+        root = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0, rootModel);
+        root->info.alias = g_strdup(pc ? "pci.0" : "pcie.0");
         qemuDomainInsertController(def, root);
     }
 
@@ -900,7 +991,15 @@ qemuDomainAddDefaultDevices(virDomainDef *def, const virQEMUCaps *caps,
         return 0;
 
     usb = qemuDomainFindControllerOfType(def, VIR_DOMAIN_CONTROLLER_TYPE_USB);
-    if (!usb && virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_QEMU_XHCI)) {
+    if (pc) {
+        /* the PIIX3's own UHCI function */
+        if (!usb) {
+            usb = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_USB, 0,
+                                          VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI);
+            usb->info.alias = g_strdup("usb");
+            qemuDomainInsertController(def, usb);
+        }
+    } else if (!usb && virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_QEMU_XHCI)) {
         usb = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_USB, 0,
                                       VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI);
         usb->info.alias = g_strdup("usb");
@@ -918,20 +1017,20 @@ qemuDomainAddDefaultDevices(virDomainDef *def, const virQEMUCaps *caps,
 }
 
 
-static int
-qemuDomainAddRootPorts(virDomainDef *def, int firstIdx, unsigned int count)
+/* The controllers the first pass added, from index @firstIdx on */
+static void
+qemuDomainAddControllers(virDomainDef *def, int firstIdx, GArray *models)
 {
     unsigned int i;
 
-    for (i = 0; i < count; i++) {
+    for (i = 0; i < models->len; i++) {
         virDomainControllerDef *cont;
 
         cont = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_PCI, firstIdx + i,
-                                       VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT);
+                                       g_array_index(models, int, i));
         cont->info.alias = g_strdup_printf("pci.%d", firstIdx + (int)i);
         qemuDomainInsertController(def, cont);
     }
-    return 0;
 }
 
 
@@ -1079,19 +1178,67 @@ qemuDomainAssignDriveAddresses(virDomainDef *def, GError **error)
 }
 
 
+/* A PCI address written in the XML may name a bus that has no controller
+ * yet: like libvirt, add the controllers for every missing bus up to the
+ * highest one named, of the model a device can be plugged into there
+ * (pcie-root-port below a pcie-root, pci-bridge below a pci-root). The
+ * new controllers get their own addresses in the normal assignment.
+ * Returns how many were added, or -1. */
+static int
+qemuDomainAddMissingBuses(virDomainDef *def, GError **error)
+{
+    g_autoptr(qemuPCIAddrSet) probe = NULL;
+    const virDomainControllerDef *root;
+    unsigned int maxBus = 0;
+    unsigned int bus;
+    int model;
+    int added = 0;
+    size_t i;
+
+    if (!(probe = qemuPCIAddrSetNew(def, true, error)))
+        return -1;
+    for (i = 0; i < probe->devs->len; i++) {
+        const qemuPCIDev *dev = probe->devs->pdata[i];
+        const virPCIDeviceAddress *addr = &dev->info->pci;
+
+        if (dev->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI &&
+            addr->domain == 0 && addr->bus < QEMU_PCI_MAX_BUSES &&
+            addr->bus > maxBus)
+            maxBus = addr->bus;
+    }
+
+    root = virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, 0);
+    model = root && root->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT ?
+            VIR_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE :
+            VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT;
+    for (bus = 1; bus <= maxBus; bus++) {
+        virDomainControllerDef *cont;
+
+        if (virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, bus))
+            continue;
+        cont = qemuDomainNewController(VIR_DOMAIN_CONTROLLER_TYPE_PCI, bus, model);
+        cont->info.alias = g_strdup_printf("pci.%u", bus);
+        qemuDomainInsertController(def, cont);
+        added++;
+    }
+    return added;
+}
+
+
 int
 qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
                           GError **error)
 {
+    int missing;
     g_autoptr(qemuPCIAddrSet) dry = NULL;
     g_autoptr(qemuPCIAddrSet) set = NULL;
     int maxIdx = -1;
     size_t i;
 
-    if (!virDomainDefIsQ35(def) && !virDomainDefIsVirt(def))
-        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                              _("machine type '%1$s' is not supported: use q35 (x86_64) or virt (aarch64)"),
-                              NULLSTR(def->machine));
+    /* another machine type (microvm, isapc, ...): no layout of ours; the
+     * command line refuses it (qemuBuildCommandLine) */
+    if (!qemuDomainHasPCILayout(def))
+        return 0;
 
     if (qemuDomainAddDefaultDevices(def, caps, error) < 0)
         return -1;
@@ -1102,6 +1249,9 @@ qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
             maxIdx = def->controllers[i]->idx;
     }
 
+    if ((missing = qemuDomainAddMissingBuses(def, error)) < 0)
+        return -1;
+
     /* first pass: how many root ports are missing */
     if (!(dry = qemuPCIAddrSetNew(def, true, error)) ||
         qemuPCIAddrSetRun(dry, def, error) < 0)
@@ -1109,7 +1259,9 @@ qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
 
     /* When the user left the PCI topology to us, add one spare root port so
      * that a device can be hot-plugged later (libvirt does the same). */
-    if (maxIdx <= 0 && dry->added > 0) {
+    if (maxIdx <= 0 && (dry->added > 0 || missing > 0) &&
+        qemuPCIAddrSetBus(dry, 0) &&
+        qemuPCIAddrSetBus(dry, 0)->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT) {
         qemuPCIDev spare = {
             .connect = QEMU_PCI_CONNECT_PCIE_DEVICE,
             .hotplug = true,
@@ -1123,7 +1275,7 @@ qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
     }
 
     if (dry->added > 0)
-        qemuDomainAddRootPorts(def, maxIdx + 1, dry->added);
+        qemuDomainAddControllers(def, dry->buses->len - dry->added, dry->addedModels);
 
     /* second pass: the real addresses */
     if (!(set = qemuPCIAddrSetNew(def, false, error)) ||

@@ -35,6 +35,17 @@
 int qemuDomainAssignAddresses(virDomainDef *def, const virQEMUCaps *caps,
                               GError **error);
 
+/* Machine type i440fx ("pc", "pc-i440fx-*") */
+bool qemuDomainIsI440FX(const virDomainDef *def);
+
+/* Machine types whose PCI layout qemuDomainAssignAddresses knows: q35,
+ * i440fx and virt; it leaves any other alone */
+bool qemuDomainHasPCILayout(const virDomainDef *def);
+
+/* The USB controller that is the PIIX3's own UHCI function on i440fx (the
+ * first USB controller when it has no model), or NULL */
+virDomainControllerDef *qemuDomainFindPIIX3USB(const virDomainDef *def);
+
 /* QEMU id of the PCI bus provided by the controller with index @busIdx:
  * "pcie.0" / "pci.0" for the root, else the controller's alias ("pci.N").
  * NULL when there is no such PCI controller. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "qemu_domain_prepare.h"
+#include "qemu_postparse.h"
 #include "qemu_validate.h"
 #include "qemu_viommu.h"
 #include "hostiommu_conf.h"
@@ -84,6 +85,16 @@ qemuDomainPrepareHost(const qemuDomainPrepareOptions *opts,
     return virHostIOMMUProbe(opts->hostRoot, devices, opts->deep, error);
 }
 
+int
+qemuDomainPrepareDef(virDomainDef *def, const virQEMUCaps *caps,
+                     GError **error)
+{
+    if (qemuDomainDefPostParse(def, caps, error) < 0 ||
+        qemuValidateDomainDef(def, caps, error) < 0)
+        return -1;
+    return 0;
+}
+
 qemuPreparedDomain *
 qemuDomainPrepareString(const char *xml, const char *path,
                         const qemuDomainPrepareOptions *opts, GError **error)
@@ -102,7 +113,7 @@ qemuDomainPrepareString(const char *xml, const char *path,
 
     if (!(prep->caps = qemuDomainPrepareCaps(opts, prep->def->emulator,
                                              prep->def->arch, error)) ||
-        qemuValidateDomainDef(prep->def, prep->caps, error) < 0)
+        qemuDomainPrepareDef(prep->def, prep->caps, error) < 0)
         return NULL;
 
     if (opts->skipHost || prep->def->nhostdevs == 0)

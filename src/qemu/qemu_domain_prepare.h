@@ -2,7 +2,8 @@
  * qemu_domain_prepare.h: the checking pipeline shared by every command:
  *   XML -> virDomainDef (parse, post-parse, conf validation, schema)
  *       -> QEMU capabilities (replayed document or probed binary)
- *       -> QEMU validation -> host capabilities (saved, captured tree or
+ *       -> QEMU post-parse (implicit devices, addresses) -> QEMU
+ *          validation -> host capabilities (saved, captured tree or
  *          the real host) -> host validation, device by device
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -31,6 +32,16 @@ typedef struct {
 
 void qemuPreparedDomainFree(qemuPreparedDomain *prep);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuPreparedDomain, qemuPreparedDomainFree);
+
+/* The QEMU half of the pipeline on a parsed (and conf-validated) @def:
+ * what libvirt's QEMU driver completes at define time (implicit devices,
+ * PCI addresses, the IOMMU of a large guest; qemuDomainDefPostParse),
+ * then the checks against @caps (qemuValidateDomainDef). Every command
+ * runs it, so validate refuses exactly what domxml-to-native refuses for
+ * a reason other than translating it; qemuBuildCommandLine needs a
+ * definition that went through it. */
+int qemuDomainPrepareDef(virDomainDef *def, const virQEMUCaps *caps,
+                         GError **error);
 
 /* Run every check on the domain XML in @xml (@path names it in messages).
  * On failure @error tells which stage refused it. */

@@ -8,7 +8,7 @@
  * can it get?") is turned into a small domain that asks for exactly that,
  * and the domain goes through the same stages as `virt-viommu validate`:
  * parse with post-parse resolution and conf validation, then
- * qemuValidateDomainDef() against the binary, then qemuViommuValidateHost()
+ * qemuDomainPrepareDef() against the binary, then qemuViommuValidateHost()
  * for the assigned device. The verdict is whether it passes; the reason is
  * the message of the check that refused it. A new rule in any of those
  * stages therefore shows up here without a change to this file.
@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "qemu_domcaps.h"
+#include "qemu_domain_prepare.h"
 #include "qemu_validate.h"
 #include "qemu_viommu.h"
 #include "virpci.h"
@@ -220,7 +221,7 @@ qemuDomainCapsRunChecks(const qemuDomainCapsCtx *ctx, const char *xml,
     g_autoptr(virDomainDef) def = NULL;
 
     if (!(def = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_NONE, error)) ||
-        qemuValidateDomainDef(def, ctx->caps, error) < 0)
+        qemuDomainPrepareDef(def, ctx->caps, error) < 0)
         return -1;
     if (hostdev && ctx->host &&
         qemuViommuValidateHost(def, ctx->host, error) < 0)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "qemu_opaque.h"
+#include "qemu_domain_address.h"
 #include "virxml.h"
 
 static bool
@@ -228,7 +229,7 @@ qemuControllerIsTranslated(const virDomainDef *def,
     case VIR_DOMAIN_CONTROLLER_TYPE_PCI:
         return true;
     case VIR_DOMAIN_CONTROLLER_TYPE_USB:
-        return cont->model < 0 ||
+        return cont->model < 0 || cont == qemuDomainFindPIIX3USB(def) ||
                cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI ||
                cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE;
     case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:

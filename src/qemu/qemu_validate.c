@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "qemu_validate.h"
+#include "qemu_postparse.h"
 #include "qemu_viommu.h"
 
 static int
@@ -82,12 +83,81 @@ qemuValidateHostdevs(const virDomainDef *def, const virQEMUCaps *caps,
     return 0;
 }
 
+/* libvirt's old-style UEFI: an explicit pflash loader, or firmware
+ * autoselection of an EFI one */
+static bool
+qemuValidateDomainHasUEFI(const virDomainDef *def)
+{
+    return def->firmware == VIR_DOMAIN_OS_FIRMWARE_EFI ||
+           (def->loader && def->loaderType &&
+            g_str_equal(def->loaderType, "pflash"));
+}
+
+/* On aarch64 the guest finds its ACPI tables through UEFI only; the
+ * device-tree boot of the virt machine has none. */
+static int
+qemuValidateDomainDefACPI(const virDomainDef *def, GError **error)
+{
+    if (def->featAcpi && def->arch && g_str_equal(def->arch, "aarch64") &&
+        !qemuValidateDomainHasUEFI(def))
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                              _("ACPI requires UEFI on this architecture"));
+    return 0;
+}
+
+/* What the completed definition (qemuDomainDefPostParse) must hold for
+ * more than 255 x86 vCPUs, with libvirt's rules and wording: the values
+ * filled in for the guest are checked here, the ones a user wrote were
+ * already checked by the conf validation. */
+static int
+qemuValidateDomainDefVcpus(const virDomainDef *def, GError **error)
+{
+    bool x2apic = def->ioapic == VIR_DOMAIN_IOAPIC_QEMU;
+    size_t i;
+
+    for (i = 0; i < def->niommus; i++) {
+        const virDomainIOMMUDef *iommu = def->iommus[i];
+        const virDomainIOMMUDriverDef *drv = &iommu->driver;
+
+        if (iommu->model == VIR_DOMAIN_IOMMU_MODEL_INTEL &&
+            drv->eim == VIR_TRISTATE_SWITCH_ON &&
+            drv->intremap != VIR_TRISTATE_SWITCH_ON)
+            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                                  _("IOMMU eim requires interrupt remapping to be enabled"));
+        if (drv->intremap == VIR_TRISTATE_SWITCH_ON &&
+            def->ioapic == VIR_DOMAIN_IOAPIC_KVM)
+            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                                  _("IOMMU interrupt remapping requires split I/O APIC (ioapic driver='qemu')"));
+        if ((iommu->model == VIR_DOMAIN_IOMMU_MODEL_INTEL &&
+             drv->eim == VIR_TRISTATE_SWITCH_ON) ||
+            (iommu->model == VIR_DOMAIN_IOMMU_MODEL_AMD &&
+             drv->xtsup == VIR_TRISTATE_SWITCH_ON))
+            x2apic = true;
+    }
+
+    if (!def->arch ||
+        (!g_str_equal(def->arch, "x86_64") && !g_str_equal(def->arch, "i686")) ||
+        def->vcpus <= QEMU_MAX_VCPUS_WITHOUT_EIM)
+        return 0;
+    if (!virDomainDefIsQ35(def))
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("more than %1$d vCPUs are only supported on q35-based machine types"),
+                              QEMU_MAX_VCPUS_WITHOUT_EIM);
+    if (!x2apic)
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("more than %1$d vCPUs require either IOAPIC in QEMU or an iommu device with EIM or XTSup mode enabled"),
+                              QEMU_MAX_VCPUS_WITHOUT_EIM);
+    return 0;
+}
+
 int
 qemuValidateDomainDef(const virDomainDef *def, const virQEMUCaps *caps,
                       GError **error)
 {
     if (qemuValidateMachine(def, caps, error) < 0 ||
         qemuValidateCPU(def, caps, error) < 0 ||
+        qemuValidateDomainDefACPI(def, error) < 0 ||
+        qemuValidateDomainDefVcpus(def, error) < 0 ||
         qemuValidateHostdevs(def, caps, error) < 0 ||
         qemuViommuValidate(def, caps, error) < 0)
         return -1;

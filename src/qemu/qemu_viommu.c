@@ -405,12 +405,18 @@ qemuViommuValidateSMMUv3(const virDomainDef *def, const virDomainIOMMUDef *iommu
 /* ---- virtio and amd ----------------------------------------------------- */
 
 static int
-qemuViommuValidateOthers(const virDomainIOMMUDef *iommu, const virQEMUCaps *caps,
-                         GError **error)
+qemuViommuValidateOthers(const virDomainDef *def, const virDomainIOMMUDef *iommu,
+                         const virQEMUCaps *caps, GError **error)
 {
     const virDomainIOMMUDriverDef *drv = &iommu->driver;
 
     if (iommu->model == VIR_DOMAIN_IOMMU_MODEL_VIRTIO) {
+        /* QEMU describes the endpoints behind virtio-iommu to the guest in
+         * the ACPI VIOT table; libvirt refuses it without ACPI */
+        if (!def->featAcpi)
+            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                                  _("IOMMU device: '%1$s' requires ACPI"),
+                                  qemuViommuModel(iommu));
         if (qemuViommuRequireCap(iommu, caps, drv->aw_bits != 0,
                                  QEMU_CAPS_VIRTIO_IOMMU_AW_BITS, "aw_bits", error) < 0 ||
             qemuViommuRequireCap(iommu, caps, drv->granule_host || drv->granule_kib,
@@ -457,7 +463,7 @@ qemuViommuValidate(const virDomainDef *def, const virQEMUCaps *caps,
             break;
         case VIR_DOMAIN_IOMMU_MODEL_VIRTIO:
         case VIR_DOMAIN_IOMMU_MODEL_AMD:
-            rc = qemuViommuValidateOthers(iommu, caps, error);
+            rc = qemuViommuValidateOthers(def, iommu, caps, error);
             break;
         case VIR_DOMAIN_IOMMU_MODEL_LAST:
             break;
@@ -698,17 +704,27 @@ qemuViommuBuildHostdev(GPtrArray *args, const virDomainDef *def,
     g_autoptr(qemuJSONProps) props = qemuJSONPropsNew();
     const virDomainDeviceInfo *info = &hostdev->info;
 
-    qemuJSONPropsAddString(props, "driver", "vfio-pci");
+    /* a boot framebuffer (ramfb) cannot be unplugged: libvirt then uses
+     * the variant of vfio-pci without hot-plug */
+    qemuJSONPropsAddString(props, "driver",
+                           hostdev->ramfb == VIR_TRISTATE_SWITCH_ON ?
+                           "vfio-pci-nohotplug" : "vfio-pci");
     if (virDomainHostdevUsesIOMMUFD(def, hostdev)) {
         g_autofree char *fd = g_strdup_printf("@hostdev-%s-fd@", info->alias);
         qemuJSONPropsAddString(props, "id", info->alias);
         qemuJSONPropsAddString(props, "iommufd", "iommufd0");
         qemuJSONPropsAddString(props, "fd", fd);
     } else {
+        /* the host address in any PCI domain, e.g. "0021:de:1f.1" */
         g_autofree char *host = virPCIDeviceAddressAsString(&hostdev->source);
         qemuJSONPropsAddString(props, "host", host);
         qemuJSONPropsAddString(props, "id", info->alias);
     }
+    if (hostdev->display != VIR_TRISTATE_SWITCH_ABSENT)
+        qemuJSONPropsAddString(props, "display",
+                               virTristateSwitchTypeToString(hostdev->display));
+    if (hostdev->ramfb != VIR_TRISTATE_SWITCH_ABSENT)
+        qemuJSONPropsAddBool(props, "ramfb", hostdev->ramfb == VIR_TRISTATE_SWITCH_ON);
     qemuDomainDeviceInfoProps(props, def, info);
     if (hostdev->romBar != VIR_TRISTATE_SWITCH_ABSENT)
         qemuJSONPropsAddUInt(props, "rombar", hostdev->romBar == VIR_TRISTATE_SWITCH_ON);
@@ -737,8 +753,12 @@ qemuViommuBuildHostdevCommandLine(GPtrArray *args, const virDomainDef *def,
             haveObject = true;
         }
     }
-    for (i = 0; i < def->nhostdevs; i++)
+    for (i = 0; i < def->nhostdevs; i++) {
+        /* detached from the host and kept, but not given to the guest */
+        if (virDomainHostdevIsUnassigned(def->hostdevs[i]))
+            continue;
         qemuViommuBuildHostdev(args, def, def->hostdevs[i]);
+    }
     return 0;
 }
 

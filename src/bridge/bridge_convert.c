@@ -31,6 +31,11 @@ static const bridgeLibvirtAttr bridgeLibvirtIOMMUAttrs[] = {
     { "cmdqv", BRIDGE_LIBVIRT_12_8 },
 };
 
+/* <iommu><driver> child elements libvirt knows, likewise */
+static const bridgeLibvirtAttr bridgeLibvirtIOMMUElems[] = {
+    { "granule", BRIDGE_LIBVIRT_12_8 },
+};
+
 /* <iommu model=...> values, when the domain capabilities do not list them */
 static const bridgeLibvirtAttr bridgeLibvirtIOMMUModels[] = {
     { "intel", 0 }, { "smmuv3", 0 }, { "virtio", 0 },
@@ -67,6 +72,7 @@ bridgeIOMMUPlanFree(bridgeIOMMUPlan *plan)
     g_free(plan->ourId);
     g_free(plan->alias);
     g_ptr_array_unref(plan->removed);
+    g_ptr_array_unref(plan->removedElems);
     g_free(plan);
 }
 
@@ -148,6 +154,8 @@ bridgeStripDriver(xmlNodePtr iommu, bridgeIOMMUPlan *plan,
     g_autofree char *model = virXMLPropString(iommu, "model");
     xmlAttrPtr attr;
     xmlAttrPtr next;
+    xmlNodePtr child;
+    xmlNodePtr nextChild;
 
     for (attr = driver ? driver->properties : NULL; attr; attr = next) {
         const char *name = (const char *)attr->name;
@@ -168,6 +176,24 @@ bridgeStripDriver(xmlNodePtr iommu, bridgeIOMMUPlan *plan,
         g_ptr_array_add(plan->removed, g_strdup(name));
         g_ptr_array_add(plan->removed, virXMLPropString(driver, name));
         xmlRemoveProp(attr);
+    }
+    for (child = driver ? xmlFirstElementChild(driver) : NULL; child; child = nextChild) {
+        const bridgeLibvirtAttr *e = bridgeFindAttr(bridgeLibvirtIOMMUElems,
+                                                    G_N_ELEMENTS(bridgeLibvirtIOMMUElems),
+                                                    (const char *)child->name);
+
+        nextChild = xmlNextElementSibling(child);
+        if (e && facts->version >= e->minVersion)
+            continue;
+        xmlUnlinkNode(child);
+        g_ptr_array_add(plan->removedElems, child);
+    }
+    /* an empty <driver/> is not in every libvirt's grammar (11.3 has none
+     * for virtio): drop it, the reverse writes it back */
+    if (driver && !driver->properties && !xmlFirstElementChild(driver) &&
+        (plan->removed->len || plan->removedElems->len)) {
+        xmlUnlinkNode(driver);
+        xmlFreeNode(driver);
     }
     return 0;
 }
@@ -209,6 +235,7 @@ bridgeConvertPrepare(virDomainDef *def, const bridgeLibvirtFacts *facts,
         plan->iommu = iommu->info.src;
         plan->ourId = g_strdup(iommu->info.alias);
         plan->removed = g_ptr_array_new_with_free_func(g_free);
+        plan->removedElems = g_ptr_array_new_with_free_func((GDestroyNotify)xmlFreeNode);
         if (!plan->iommu)
             continue;   /* added by post-parse: libvirt adds it too */
         if (bridgeCheckModel(plan->iommu, facts, error) < 0 ||
@@ -425,6 +452,9 @@ bridgeConvertFinish(virDomainDef *def, bridgeConversion *conv,
         for (j = 0; j + 1 < plan->removed->len; j += 2)
             xmlNewProp(drv, BAD_CAST g_ptr_array_index(plan->removed, j),
                        BAD_CAST g_ptr_array_index(plan->removed, j + 1));
+        for (j = 0; j < plan->removedElems->len; j++)
+            xmlAddChild(drv, xmlDocCopyNode(g_ptr_array_index(plan->removedElems, j),
+                                            root->doc, 1));
         if (mine && bridgeAddOverrides(root, plan, mine, lv, record, error) < 0)
             return -1;
     }

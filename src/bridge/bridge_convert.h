@@ -39,7 +39,8 @@ typedef struct {
     char *ourId;               /* the "id" virt-viommu's command line gives it */
     char *alias;               /* its user alias in the converted domain */
     bool aliasGenerated;       /* added by the conversion */
-    GPtrArray *removed;        /* xmlAttr copies: "name", "value" pairs (char *) */
+    GPtrArray *removed;        /* removed attributes: "name", "value" pairs (char *) */
+    GPtrArray *removedElems;   /* removed <driver> children (xmlNodePtr copies) */
 } bridgeIOMMUPlan;
 
 typedef struct {

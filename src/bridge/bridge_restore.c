@@ -175,7 +175,8 @@ bridgeRestoreIOMMU(xmlNodePtr root, xmlNodePtr rec, GError **error)
             bridgeRestoreProperty(root, alias, cur, error) < 0)
             return -1;
     }
-    if ((drv = bridgeFindChildNS(rec, "driver", BRIDGE_NS_URI)) && drv->properties) {
+    if ((drv = bridgeFindChildNS(rec, "driver", BRIDGE_NS_URI)) &&
+        (drv->properties || xmlFirstElementChild(drv))) {
         xmlNodePtr target = virXMLNodeGetChild(iommu, "driver");
         xmlAttrPtr a;
 
@@ -195,6 +196,8 @@ bridgeRestoreIOMMU(xmlNodePtr root, xmlNodePtr rec, GError **error)
                                       alias, (const char *)a->name);
             xmlNewProp(target, a->name, BAD_CAST v);
         }
+        for (cur = xmlFirstElementChild(drv); cur; cur = xmlNextElementSibling(cur))
+            xmlAddChild(target, xmlDocCopyNode(cur, root->doc, 1));
     }
     if (g_strcmp0(generated, "yes") == 0)
         bridgeRemoveNode(virXMLNodeGetChild(iommu, "alias"));

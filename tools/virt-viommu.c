@@ -24,6 +24,14 @@ static const vvCommand commands[] = {
       N_("print the capabilities of a QEMU binary as a document --qemu-caps can replay") },
     { "domcapabilities", vvCmdDomcapabilities,
       N_("which vIOMMU models, nesting and PASID widths this QEMU and host allow, per device") },
+    { "define", vvCmdDefine,
+      N_("check a domain, then define it on a libvirt connection") },
+    { "dumpxml", vvCmdDumpxml,
+      N_("print a domain defined through virt-viommu as the user wrote it") },
+    { "start", vvCmdStart,
+      N_("check a defined domain against this host, then start it") },
+    { "hook", vvCmdHook,
+      N_("libvirt QEMU hook: refuse to start a domain that fails the checks") },
     { NULL, NULL, NULL },
 };
 

@@ -85,3 +85,7 @@ int vvCmdExplain(int argc, char **argv);          /* virt-viommu-domain.c */
 int vvCmdHostcaps(int argc, char **argv);         /* virt-viommu-host.c */
 int vvCmdQemucaps(int argc, char **argv);         /* virt-viommu-qemu.c */
 int vvCmdDomcapabilities(int argc, char **argv);  /* virt-viommu-domcaps.c */
+int vvCmdDefine(int argc, char **argv);           /* virt-viommu-bridge.c */
+int vvCmdDumpxml(int argc, char **argv);
+int vvCmdStart(int argc, char **argv);
+int vvCmdHook(int argc, char **argv);

@@ -14,57 +14,7 @@
 #include "virenum.h"
 #include "virerror.h"
 #include "virbuffer.h"
-
-/* ---- addresses ------------------------------------------------------- */
-
-typedef enum {
-    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE = 0,
-    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI,
-    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE,
-    /* any other type libvirt knows (usb, virtio-serial, unassigned, ...):
-     * not modeled, written back from the source element */
-    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_OTHER,
-    VIR_DOMAIN_DEVICE_ADDRESS_TYPE_LAST
-} virDomainDeviceAddressType;
-VIR_ENUM_DECL(virDomainDeviceAddress);
-
-typedef struct {
-    unsigned int domain;
-    unsigned int bus;
-    unsigned int slot;
-    unsigned int function;
-    virTristateSwitch multi;
-} virPCIDeviceAddress;
-
-typedef struct {
-    unsigned int controller;
-    unsigned int bus;
-    unsigned int target;
-    unsigned int unit;
-} virDomainDeviceDriveAddress;
-
-/* Common per-device info: guest address, alias, ACPI index, rom */
-typedef struct {
-    virDomainDeviceAddressType type;
-    virPCIDeviceAddress pci;          /* type == PCI */
-    virDomainDeviceDriveAddress drive; /* type == DRIVE */
-    char *alias;                      /* <alias name=...>; user or generated */
-    bool aliasFromUser;               /* written by the user: format it back */
-    unsigned int acpiIndex;           /* <acpi index=...>, 0 = absent */
-    /* <driver iommu= ats=> of a virtio device: its DMA goes through the
-     * vIOMMU (QEMU iommu_platform), with ATS */
-    virTristateSwitch driverIOMMU;
-    virTristateSwitch driverATS;
-    /* the device element in the definition's kept document, NULL for a
-     * device post-parse added: what the model does not hold is written
-     * back from it (virxmlopaque.h) */
-    xmlNodePtr src;
-} virDomainDeviceInfo;
-
-/* "DDDD:BB:SS.F" of a PCI address (caller frees) */
-char *virPCIDeviceAddressAsString(const virPCIDeviceAddress *addr);
-bool virPCIDeviceAddressEqual(const virPCIDeviceAddress *a,
-                              const virPCIDeviceAddress *b);
+#include "device_conf.h"
 
 /* ---- controllers ------------------------------------------------------ */
 

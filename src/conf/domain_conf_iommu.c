@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "domain_conf_iommu.h"
-#include "domain_conf_priv.h"
+#include "device_conf.h"
 #include "virxmlopaque.h"
 
 VIR_ENUM_IMPL(virDomainIOMMUModel, VIR_DOMAIN_IOMMU_MODEL_LAST,

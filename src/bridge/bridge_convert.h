@@ -1,0 +1,84 @@
+/*
+ * bridge_convert.h: a checked domain in the form a given libvirt accepts,
+ *                   and back
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The conversion works on the domain's kept document (def->doc), never on
+ * a re-serialised model: what libvirt lacks is removed from <iommu><driver>,
+ * kept under <metadata> in the project's namespace and expressed as
+ * <qemu:override> properties of the device's user alias. The reverse puts
+ * the attributes back and removes what the conversion generated, reporting
+ * an override that no longer says what the metadata records.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "domain_conf.h"
+
+#define BRIDGE_NS_URI "http://libvirt-viommu.org/xmlns/domain/1.0"
+#define BRIDGE_NS_PREFIX "viommu"
+#define BRIDGE_QEMU_NS_URI "http://libvirt.org/schemas/domain/qemu/1.0"
+
+/* What the connected libvirt understands, asked from the connection. */
+typedef struct {
+    unsigned long version;     /* virConnectGetLibVersion(): major*1000000+minor*1000+micro */
+    char **iommuModels;        /* from the domain capabilities, NULL = not reported */
+} bridgeLibvirtFacts;
+
+void bridgeLibvirtFactsClear(bridgeLibvirtFacts *facts);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(bridgeLibvirtFacts, bridgeLibvirtFactsClear);
+
+/* "12.8.0" of a libvirt version number (caller frees) */
+char *bridgeVersionString(unsigned long version);
+
+/* One <iommu> on its way to libvirt */
+typedef struct {
+    xmlNodePtr iommu;          /* the <iommu> element in def->doc */
+    char *ourId;               /* the "id" virt-viommu's command line gives it */
+    char *alias;               /* its user alias in the converted domain */
+    bool aliasGenerated;       /* added by the conversion */
+    GPtrArray *removed;        /* removed attributes: "name", "value" pairs (char *) */
+    GPtrArray *removedElems;   /* removed <driver> children (xmlNodePtr copies) */
+} bridgeIOMMUPlan;
+
+typedef struct {
+    bridgeIOMMUPlan **iommus;
+    size_t niommus;
+} bridgeConversion;
+
+void bridgeConversionFree(bridgeConversion *conv);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(bridgeConversion, bridgeConversionFree);
+
+/* Step 1: in @def->doc, give every <iommu> a user alias and remove the
+ * <driver> attributes @facts' libvirt does not know. Refuses, with the
+ * minimum libvirt version, what that libvirt cannot be made to do. */
+bridgeConversion *bridgeConvertPrepare(virDomainDef *def,
+                                       const bridgeLibvirtFacts *facts,
+                                       GError **error);
+
+/* Step 2: with @ours (id -> JSON object of each -device virt-viommu
+ * builds) and @theirs (the same from the connected libvirt's command line
+ * for the step-1 document), add the <qemu:override> properties that make
+ * libvirt's devices equal to ours, and the metadata. */
+int bridgeConvertFinish(virDomainDef *def, bridgeConversion *conv,
+                        GHashTable *ours, GHashTable *theirs,
+                        GError **error);
+
+/* The "-device" JSON objects of @argv (NULL-terminated, or one shell-quoted
+ * string split by the caller) by their "id": id -> JsonObject (owned) */
+GHashTable *bridgeDevicesFromArgv(const char *const *argv, GError **error);
+
+/* Split a command line as libvirt's domxml-to-native prints it (arguments
+ * separated by spaces, JSON values in single quotes). */
+char **bridgeSplitArgv(const char *cmdline);
+
+/* The reverse, on a domain XML libvirt returned: the user's XML, with the
+ * extension attributes in place and the generated parts removed. A
+ * metadata/override pair that no longer agrees is an error. Returns the
+ * XML, or the input unchanged when it holds no metadata of ours. */
+char *bridgeRestore(const char *xml, GError **error);
+
+/* Does @xml carry metadata of ours? (a cheap text check) */
+bool bridgeHasMetadata(const char *xml);

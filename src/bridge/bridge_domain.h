@@ -1,0 +1,35 @@
+/*
+ * bridge_domain.h: define, dumpxml, start and the start-time check of a
+ *                  domain on the connected libvirt
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "bridge_libvirt.h"
+#include "qemu_domain_prepare.h"
+
+/* Every check validate runs (@path names the XML in messages; the QEMU
+ * capabilities are those of the connection's emulator unless @opts names
+ * others), then the domain in the form the connected libvirt accepts. */
+char *bridgeDomainConvert(bridgeConn *conn, const char *xml, const char *path,
+                          const qemuDomainPrepareOptions *opts, GError **error);
+
+/* bridgeDomainConvert(), then define it (VIR_DOMAIN_DEFINE_VALIDATE).
+ * Nothing is defined or changed when any step fails. Returns the name. */
+char *bridgeDomainDefine(bridgeConn *conn, const char *xml, const char *path,
+                         const qemuDomainPrepareOptions *opts, GError **error);
+
+/* The user's XML of the defined domain @name (see bridgeRestore()) */
+char *bridgeDomainDumpXML(bridgeConn *conn, const char *name, bool inactive,
+                          GError **error);
+
+/* Re-run every check on the defined domain (the host may have changed
+ * since define), then start it. */
+int bridgeDomainStart(bridgeConn *conn, const char *name,
+                      const qemuDomainPrepareOptions *opts, GError **error);
+
+/* The check of a domain XML as libvirt holds it (the hook's): the metadata
+ * and the overrides agree, and the user's domain passes every check. */
+int bridgeDomainCheck(const char *xml, const char *what,
+                      const qemuDomainPrepareOptions *opts, GError **error);

@@ -1,0 +1,266 @@
+/*
+ * bridge_restore.c: the user's domain back from what libvirt keeps: the
+ *                   extension attributes in place, the generated alias,
+ *                   overrides and metadata removed
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include "bridge_convert.h"
+#include "virxml.h"
+
+#define NULLSTR(s) ((s) ? (s) : "(null)")
+
+bool
+bridgeHasMetadata(const char *xml)
+{
+    return strstr(xml, BRIDGE_NS_URI) != NULL;
+}
+
+static xmlNodePtr
+bridgeFindChildNS(xmlNodePtr parent, const char *name, const char *uri)
+{
+    xmlNodePtr cur;
+
+    for (cur = parent ? parent->children : NULL; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && cur->ns &&
+            xmlStrEqual(cur->ns->href, BAD_CAST uri) &&
+            xmlStrEqual(cur->name, BAD_CAST name))
+            return cur;
+    }
+    return NULL;
+}
+
+static void
+bridgeRemoveNode(xmlNodePtr node)
+{
+    /* the whitespace text before it goes too */
+    if (node->prev && node->prev->type == XML_TEXT_NODE &&
+        xmlIsBlankNode(node->prev)) {
+        xmlNodePtr ws = node->prev;
+
+        xmlUnlinkNode(ws);
+        xmlFreeNode(ws);
+    }
+    xmlUnlinkNode(node);
+    xmlFreeNode(node);
+}
+
+static bool
+bridgeHasElementChildren(xmlNodePtr node)
+{
+    xmlNodePtr cur;
+
+    for (cur = node->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE)
+            return true;
+    }
+    return false;
+}
+
+/* Remove @node, then each ancestor up to (not including) @stop left
+ * without element children. */
+static void
+bridgeRemoveUpwards(xmlNodePtr node, xmlNodePtr stop)
+{
+    while (node && node != stop) {
+        xmlNodePtr parent = node->parent;
+
+        bridgeRemoveNode(node);
+        if (!parent || parent == stop || bridgeHasElementChildren(parent))
+            return;
+        node = parent;
+    }
+}
+
+static xmlNodePtr
+bridgeFindIOMMU(xmlNodePtr root, const char *alias)
+{
+    xmlNodePtr devices = virXMLNodeGetChild(root, "devices");
+    xmlNodePtr cur;
+
+    for (cur = devices ? devices->children : NULL; cur; cur = cur->next) {
+        xmlNodePtr a;
+        g_autofree char *name = NULL;
+
+        if (cur->type != XML_ELEMENT_NODE || !xmlStrEqual(cur->name, BAD_CAST "iommu"))
+            continue;
+        if ((a = virXMLNodeGetChild(cur, "alias")) &&
+            (name = virXMLPropString(a, "name")) && g_str_equal(name, alias))
+            return cur;
+    }
+    return NULL;
+}
+
+static xmlNodePtr
+bridgeFindOverrideProperty(xmlNodePtr root, const char *alias, const char *prop)
+{
+    xmlNodePtr override = bridgeFindChildNS(root, "override", BRIDGE_QEMU_NS_URI);
+    xmlNodePtr dev;
+
+    for (dev = override ? override->children : NULL; dev; dev = dev->next) {
+        g_autofree char *a = NULL;
+        xmlNodePtr fe;
+        xmlNodePtr p;
+
+        if (dev->type != XML_ELEMENT_NODE || !xmlStrEqual(dev->name, BAD_CAST "device"))
+            continue;
+        a = virXMLPropString(dev, "alias");
+        if (g_strcmp0(a, alias) != 0 ||
+            !(fe = bridgeFindChildNS(dev, "frontend", BRIDGE_QEMU_NS_URI)))
+            continue;
+        for (p = fe->children; p; p = p->next) {
+            g_autofree char *n = NULL;
+
+            if (p->type != XML_ELEMENT_NODE || !xmlStrEqual(p->name, BAD_CAST "property"))
+                continue;
+            n = virXMLPropString(p, "name");
+            if (g_strcmp0(n, prop) == 0)
+                return p;
+        }
+    }
+    return NULL;
+}
+
+/* Check one recorded property against the override, then remove it. */
+static int
+bridgeRestoreProperty(xmlNodePtr root, const char *alias, xmlNodePtr rec,
+                      GError **error)
+{
+    g_autofree char *name = virXMLPropString(rec, "name");
+    g_autofree char *type = virXMLPropString(rec, "type");
+    g_autofree char *value = virXMLPropString(rec, "value");
+    g_autofree char *otype = NULL;
+    g_autofree char *ovalue = NULL;
+    xmlNodePtr prop;
+
+    if (!name || !type)
+        return virReportError(error, VIR_ERR_XML_ERROR,
+                              _("the virt-viommu metadata of <iommu> '%1$s' is corrupted: a <property> lacks name= or type="),
+                              alias);
+    if (!(prop = bridgeFindOverrideProperty(root, alias, name)))
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("the <qemu:override> of <iommu> '%1$s' no longer sets '%2$s', which the virt-viommu metadata records: the two disagree (was one of them edited?)"),
+                              alias, name);
+    otype = virXMLPropString(prop, "type");
+    ovalue = virXMLPropString(prop, "value");
+    if (g_strcmp0(otype, type) != 0 || g_strcmp0(ovalue, value) != 0)
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("the <qemu:override> of <iommu> '%1$s' sets '%2$s' to %3$s '%4$s', but the virt-viommu metadata records %5$s '%6$s': the two disagree (was one of them edited?)"),
+                              alias, name, NULLSTR(otype), NULLSTR(ovalue),
+                              type, NULLSTR(value));
+    bridgeRemoveUpwards(prop, root);
+    return 0;
+}
+
+static int
+bridgeRestoreIOMMU(xmlNodePtr root, xmlNodePtr rec, GError **error)
+{
+    g_autofree char *alias = virXMLPropString(rec, "alias");
+    g_autofree char *generated = virXMLPropString(rec, "generatedAlias");
+    xmlNodePtr iommu;
+    xmlNodePtr drv;
+    xmlNodePtr cur;
+
+    if (!alias)
+        return virReportError(error, VIR_ERR_XML_ERROR, "%s",
+                              _("the virt-viommu metadata is corrupted: an <iommu> record has no alias="));
+    if (!(iommu = bridgeFindIOMMU(root, alias)))
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("the virt-viommu metadata describes <iommu> '%1$s', which the domain no longer has"),
+                              alias);
+    for (cur = rec->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && xmlStrEqual(cur->name, BAD_CAST "property") &&
+            bridgeRestoreProperty(root, alias, cur, error) < 0)
+            return -1;
+    }
+    if ((drv = bridgeFindChildNS(rec, "driver", BRIDGE_NS_URI)) &&
+        (drv->properties || xmlFirstElementChild(drv))) {
+        xmlNodePtr target = virXMLNodeGetChild(iommu, "driver");
+        xmlAttrPtr a;
+
+        if (!target) {
+            target = xmlNewNode(NULL, BAD_CAST "driver");
+            if (iommu->children)
+                xmlAddPrevSibling(iommu->children, target);
+            else
+                xmlAddChild(iommu, target);
+        }
+        for (a = drv->properties; a; a = a->next) {
+            g_autofree char *v = virXMLPropString(drv, (const char *)a->name);
+
+            if (xmlHasProp(target, a->name))
+                return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                                      _("<iommu> '%1$s' has <driver %2$s=...> both in the domain and in the virt-viommu metadata: the two disagree"),
+                                      alias, (const char *)a->name);
+            xmlNewProp(target, a->name, BAD_CAST v);
+        }
+        for (cur = xmlFirstElementChild(drv); cur; cur = xmlNextElementSibling(cur))
+            xmlAddChild(target, xmlDocCopyNode(cur, root->doc, 1));
+    }
+    if (g_strcmp0(generated, "yes") == 0)
+        bridgeRemoveNode(virXMLNodeGetChild(iommu, "alias"));
+    return 0;
+}
+
+/* Drop the xmlns:qemu declaration of the root once nothing uses it. */
+static void
+bridgeDropUnusedQemuNs(xmlNodePtr root)
+{
+    xmlNsPtr *prev = &root->nsDef;
+    xmlNsPtr ns;
+    xmlNodePtr cur;
+
+    for (cur = root->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && cur->ns &&
+            xmlStrEqual(cur->ns->href, BAD_CAST BRIDGE_QEMU_NS_URI))
+            return;
+    }
+    for (ns = root->nsDef; ns; prev = &ns->next, ns = ns->next) {
+        if (xmlStrEqual(ns->href, BAD_CAST BRIDGE_QEMU_NS_URI)) {
+            *prev = ns->next;
+            ns->next = NULL;
+            xmlFreeNs(ns);
+            return;
+        }
+    }
+}
+
+char *
+bridgeRestore(const char *xml, GError **error)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    xmlNodePtr root;
+    xmlNodePtr md;
+    xmlNodePtr ours;
+    xmlNodePtr cur;
+    xmlChar *out = NULL;
+    int len = 0;
+    char *ret;
+
+    if (!(doc = virXMLParse(NULL, xml, "domain", error)))
+        return NULL;
+    root = xmlDocGetRootElement(doc);
+    md = virXMLNodeGetChild(root, "metadata");
+    if (!(ours = bridgeFindChildNS(md, "domain", BRIDGE_NS_URI)))
+        return g_strdup(xml);
+    for (cur = ours->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (!xmlStrEqual(cur->name, BAD_CAST "iommu"))
+            return virReportError(error, VIR_ERR_XML_ERROR,
+                                  _("the virt-viommu metadata is corrupted: unexpected element <%1$s>"),
+                                  (const char *)cur->name), NULL;
+        if (bridgeRestoreIOMMU(root, cur, error) < 0)
+            return NULL;
+    }
+    bridgeRemoveUpwards(ours, root);
+    bridgeDropUnusedQemuNs(root);
+    xmlDocDumpFormatMemory(doc, &out, &len, 0);
+    /* without the XML declaration, as libvirt prints a domain */
+    ret = g_strdup(strstr((const char *)out, "<domain") ?
+                   strstr((const char *)out, "<domain") : (const char *)out);
+    xmlFree(out);
+    return ret;
+}

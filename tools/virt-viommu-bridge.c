@@ -1,0 +1,157 @@
+/*
+ * virt-viommu-bridge.c: the commands that work through a libvirt
+ *   connection: define, dumpxml, start, and the libvirt QEMU hook
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "virt-viommu.h"
+#include "bridge_domain.h"
+#include "bridge_convert.h"
+
+/* The whole of standard input */
+static char *
+vvReadStdin(GError **error)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+    char chunk[65536];
+    size_t n;
+
+    while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+        g_string_append_len(buf, chunk, n);
+        if (buf->len > 64 * 1024 * 1024) {
+            virReportError(error, VIR_ERR_XML_ERROR, "%s",
+                           _("the domain XML on standard input is larger than 64 MiB"));
+            return NULL;
+        }
+    }
+    if (ferror(stdin)) {
+        virReportError(error, VIR_ERR_OPERATION_FAILED, "%s",
+                       _("cannot read the domain XML from standard input"));
+        return NULL;
+    }
+    return g_string_free(g_steal_pointer(&buf), FALSE);
+}
+
+int
+vvCmdDefine(int argc, char **argv)
+{
+    g_auto(vvCheckArgs) args = { 0 };
+    g_autofree char *uri = NULL;
+    gboolean printXML = FALSE;
+    GOptionEntry entries[] = {
+        { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
+          N_("libvirt connection URI (default: libvirt's)"), N_("URI") },
+        { "print-xml", 0, 0, G_OPTION_ARG_NONE, &printXML,
+          N_("print the converted domain instead of defining it"), NULL },
+        VV_CHECK_OPTIONS(&args),
+        { NULL }
+    };
+    qemuDomainPrepareOptions opts = { 0 };
+    g_autoptr(bridgeConn) conn = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *out = NULL;
+    const char *path;
+
+    if (!vvParseOptions("define", "DOMAIN.xml|-", entries, &argc, &argv) ||
+        !vvCheckArgsValid(&args))
+        return VIRT_VIOMMU_EXIT_ENV;
+    if (argc != 2)
+        return vvUsageError(_("%s takes exactly one DOMAIN.xml argument"), "define");
+    path = argv[1];
+    vvCheckArgsToOptions(&args, &opts);
+    xml = g_str_equal(path, "-") ? vvReadStdin(&err) : virXMLReadFile(path, &err);
+    if (!xml || !(conn = bridgeConnOpen(uri, &err)))
+        return vvReportError(err);
+    if (printXML) {
+        if (!(out = bridgeDomainConvert(conn, xml, path, &opts, &err)))
+            return vvReportError(err);
+        vvPrint(out);
+        return VIRT_VIOMMU_EXIT_OK;
+    }
+    if (!(out = bridgeDomainDefine(conn, xml, path, &opts, &err)))
+        return vvReportError(err);
+    printf(_("Domain '%s' defined from %s\n"), out, path);
+    return VIRT_VIOMMU_EXIT_OK;
+}
+
+int
+vvCmdDumpxml(int argc, char **argv)
+{
+    g_autofree char *uri = NULL;
+    gboolean inactive = FALSE;
+    GOptionEntry entries[] = {
+        { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
+          N_("libvirt connection URI (default: libvirt's)"), N_("URI") },
+        { "inactive", 0, 0, G_OPTION_ARG_NONE, &inactive,
+          N_("the definition, not the running domain's XML"), NULL },
+        { NULL }
+    };
+    g_autoptr(bridgeConn) conn = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = NULL;
+
+    if (!vvParseOptions("dumpxml", "NAME", entries, &argc, &argv))
+        return VIRT_VIOMMU_EXIT_ENV;
+    if (argc != 2)
+        return vvUsageError(_("%s takes exactly one NAME argument"), "dumpxml");
+    if (!(conn = bridgeConnOpen(uri, &err)) ||
+        !(xml = bridgeDomainDumpXML(conn, argv[1], inactive, &err)))
+        return vvReportError(err);
+    vvPrint(xml);
+    return VIRT_VIOMMU_EXIT_OK;
+}
+
+int
+vvCmdStart(int argc, char **argv)
+{
+    g_auto(vvCheckArgs) args = { 0 };
+    g_autofree char *uri = NULL;
+    GOptionEntry entries[] = {
+        { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
+          N_("libvirt connection URI (default: libvirt's)"), N_("URI") },
+        VV_CHECK_OPTIONS(&args),
+        { NULL }
+    };
+    qemuDomainPrepareOptions opts = { 0 };
+    g_autoptr(bridgeConn) conn = NULL;
+    g_autoptr(GError) err = NULL;
+
+    if (!vvParseOptions("start", "NAME", entries, &argc, &argv) ||
+        !vvCheckArgsValid(&args))
+        return VIRT_VIOMMU_EXIT_ENV;
+    if (argc != 2)
+        return vvUsageError(_("%s takes exactly one NAME argument"), "start");
+    vvCheckArgsToOptions(&args, &opts);
+    if (!(conn = bridgeConnOpen(uri, &err)) ||
+        bridgeDomainStart(conn, argv[1], &opts, &err) < 0)
+        return vvReportError(err);
+    printf(_("Domain '%s' started\n"), argv[1]);
+    return VIRT_VIOMMU_EXIT_OK;
+}
+
+/* libvirt runs "HOOK NAME OPERATION SUB-OPERATION EXTRA" with the domain
+ * XML on standard input. Only "prepare begin" of a domain that carries
+ * our metadata is checked; everything else passes untouched. */
+int
+vvCmdHook(int argc, char **argv)
+{
+    qemuDomainPrepareOptions opts = { 0 };
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = NULL;
+
+    if (argc < 4)
+        return vvUsageError(_("%s takes NAME OPERATION SUB-OPERATION [EXTRA]"), "hook");
+    if (!g_str_equal(argv[2], "prepare") || !g_str_equal(argv[3], "begin"))
+        return VIRT_VIOMMU_EXIT_OK;
+    if (!(xml = vvReadStdin(&err)))
+        return vvReportError(err);
+    if (!bridgeHasMetadata(xml))
+        return VIRT_VIOMMU_EXIT_OK;
+    if (bridgeDomainCheck(xml, argv[1], &opts, &err) < 0)
+        return vvReportError(err);
+    return VIRT_VIOMMU_EXIT_OK;
+}

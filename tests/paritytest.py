@@ -10,7 +10,7 @@
 #   message   for a domain both refuse, the two error messages;
 #   argv      a domain accepted by the verdict but refused by its
 #             domxml-to-native (either side);
-#   viommu, iommufd, vfio-pci, controllers
+#   viommu, iommufd, vfio-pci (and vfio-pci-nohotplug), controllers
 #             the JSON of the -device/-object values of those kinds in
 #             both domxml-to-native outputs, in command line order;
 #   machine   the iommu and kernel_irqchip properties of -machine;
@@ -113,7 +113,7 @@ def extract(line):
                 kind = "viommu"
             elif what == "iommufd":
                 kind = "iommufd"
-            elif what == "vfio-pci":
+            elif what in ("vfio-pci", "vfio-pci-nohotplug"):
                 kind = "vfio-pci"
             elif what in CONTROLLERS:
                 kind = "controllers"
@@ -186,8 +186,10 @@ class Viommu:
         self.prog = prog
 
     def check(self, path, arch, host):
+        # qemu-system-x86_64 runs i686 guests: its capabilities hold both
+        capsarch = "x86_64" if arch == "i686" else arch
         opts = ["--qemu-caps", os.path.join(top, "tests", "qemucapabilitiesdata",
-                                            "caps_11.1.3_%s.xml" % arch),
+                                            "caps_11.1.3_%s.xml" % capsarch),
                 "--host-root", os.path.join(top, "tests", "hostdata", host)]
         rc, out, err = run([self.prog, "validate"] + opts + [path])
         if rc != 0:

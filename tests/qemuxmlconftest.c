@@ -715,6 +715,7 @@ mymain(void)
     ARM_11_FAIL("smmuv3-accel-tcg");
     ARM_11_FAIL("smmuv3-accel-no-acpi");
     ARM_11_FAIL("smmuv3-accel-emulated-endpoint");
+    ARM_11_FAIL("smmuv3-accel-emulated-rng");
     ARM_11_FAIL("smmuv3-accel-no-hostdev");
     ARM_11_FAIL("smmuv3-oas-52");
     ARM_11_HOST_FAIL("smmuv3-host-ssidsize", "qemuxmlconfdata/smmuv3-ssid8.host.xml");

@@ -561,6 +561,8 @@ mymain(void)
      * devices in libvirt's order, a conventional NIC behind the
      * pcie-to-pci-bridge libvirt adds */
     DO_TEST_CAPS_VER("q35-opaque-devices", "x86_64", "11.1");
+    /* <graphics> without <video>: libvirt adds the primary video */
+    DO_TEST_CAPS_VER("q35-graphics-implicit-video", "x86_64", "11.1");
     /* controllers without index: libvirt numbers them at parse time */
     DO_TEST_CAPS_VER("q35-controllers-no-index", "x86_64", "11.1");
     /* an address naming a bus that has no controller: libvirt adds them */
@@ -594,6 +596,7 @@ mymain(void)
     /* PCI hostdev forms: interface, unassigned, variant driver,
      * multifunction, PCI domain, display and ramfb */
     DO_TEST_X86_BOTH("hostdev-pci-forms");
+    DO_TEST_CAPS_VER_FAILURE("hostdev-display-no-graphics", "x86_64", "11.1");
 
     /* more than 255 vCPUs, as libvirt completes and checks them */
     /* (each start of a few hundred vCPUs costs the real-QEMU suite half a

@@ -452,6 +452,45 @@ testQemuPCIChain(const void *opaque)
     } while (0)
 
 
+/* `validate` is qemuDomainPrepareString: on a case that the QEMU stages
+ * refuse it must give the message of NAME.ARCH-VER.err, on a case that
+ * builds it must pass. */
+static int
+testQemuValidate(const void *opaque)
+{
+    const testQemuInfo *info = opaque;
+    g_autofree char *path = virTestDataPathFormat(DATADIR, "%s.xml", info->name);
+    g_autofree char *capsPath = testQemuFindCapsFile(info->arch, info->ver);
+    qemuDomainPrepareOptions opts = { .qemuCapsFile = capsPath, .skipHost = true };
+    g_autoptr(qemuPreparedDomain) prep = NULL;
+    g_autoptr(GError) err = NULL;
+
+    if (!capsPath)
+        return -1;
+    prep = qemuDomainPrepareFile(path, &opts, &err);
+    if (info->kind == TEST_ARGS) {
+        if (!prep)
+            fprintf(stderr, "%s: validate refused it: %s\n", info->name, err->message);
+        return prep ? 0 : -1;
+    }
+    if (prep) {
+        fprintf(stderr, "%s: validate passed it, expected an error\n", info->name);
+        return -1;
+    }
+    return testQemuCompareError(info, err);
+}
+
+#define DO_TEST_VALIDATE(_name, _arch, _ver, _kind) \
+    do { \
+        static const testQemuInfo _info = { \
+            .name = _name, .arch = _arch, .ver = _ver, .kind = _kind, \
+        }; \
+        if (virTestRun("validate " _name " (" _arch "-" _ver ")", \
+                       testQemuValidate, &_info) < 0) \
+            ret = -1; \
+    } while (0)
+
+
 #define DO_TEST_FULL(_name, _arch, _ver, _kind, _host) \
     do { \
         static const testQemuInfo _info = { \
@@ -522,6 +561,8 @@ mymain(void)
      * devices in libvirt's order, a conventional NIC behind the
      * pcie-to-pci-bridge libvirt adds */
     DO_TEST_CAPS_VER("q35-opaque-devices", "x86_64", "11.1");
+    /* <graphics> without <video>: libvirt adds the primary video */
+    DO_TEST_CAPS_VER("q35-graphics-implicit-video", "x86_64", "11.1");
     /* controllers without index: libvirt numbers them at parse time */
     DO_TEST_CAPS_VER("q35-controllers-no-index", "x86_64", "11.1");
     /* an address naming a bus that has no controller: libvirt adds them */
@@ -555,6 +596,7 @@ mymain(void)
     /* PCI hostdev forms: interface, unassigned, variant driver,
      * multifunction, PCI domain, display and ramfb */
     DO_TEST_X86_BOTH("hostdev-pci-forms");
+    DO_TEST_CAPS_VER_FAILURE("hostdev-display-no-graphics", "x86_64", "11.1");
 
     /* more than 255 vCPUs, as libvirt completes and checks them */
     /* (each start of a few hundred vCPUs costs the real-QEMU suite half a
@@ -583,6 +625,18 @@ mymain(void)
     DO_TEST_CHAIN("q35-pcie-expander-bus", 4, -1, 0);
     DO_TEST_CHAIN("q35-switch-ports", 5, -1, 0);
     DO_TEST_CHAIN("q35-minimal", 0, -1, 0);
+
+    /* validate runs the same QEMU stages as domxml-to-native: the same
+     * verdicts, the same messages (the pc machine and a bus with no
+     * controller used to pass validate and fail the command line) */
+    DO_TEST_VALIDATE("pc-basic", "x86_64", "11.1", TEST_ARGS);
+    DO_TEST_VALIDATE("q35-address-missing-buses", "x86_64", "11.1", TEST_ARGS);
+    DO_TEST_VALIDATE("q35-vcpus-288", "x86_64", "11.1", TEST_ARGS);
+    DO_TEST_VALIDATE("virtio-iommu-root-port", "x86_64", "11.1", TEST_FAILURE);
+    DO_TEST_VALIDATE("virtio-iommu-no-acpi", "x86_64", "11.1", TEST_FAILURE);
+    DO_TEST_VALIDATE("q35-vcpus-288-ioapic-kvm", "x86_64", "11.1", TEST_FAILURE);
+    DO_TEST_VALIDATE("pc-vcpus-288", "x86_64", "11.1", TEST_FAILURE);
+    DO_TEST_VALIDATE("virt-acpi-no-uefi", "aarch64", "11.1", TEST_FAILURE);
 
     /* ---- general failures --------------------------------------------- */
     DO_TEST_X86_BOTH_FAILURE("q35-address-pxb-endpoint");
@@ -715,6 +769,7 @@ mymain(void)
     ARM_11_FAIL("smmuv3-accel-tcg");
     ARM_11_FAIL("smmuv3-accel-no-acpi");
     ARM_11_FAIL("smmuv3-accel-emulated-endpoint");
+    ARM_11_FAIL("smmuv3-accel-emulated-rng");
     ARM_11_FAIL("smmuv3-accel-no-hostdev");
     ARM_11_FAIL("smmuv3-oas-52");
     ARM_11_HOST_FAIL("smmuv3-host-ssidsize", "qemuxmlconfdata/smmuv3-ssid8.host.xml");

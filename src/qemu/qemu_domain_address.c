@@ -858,11 +858,37 @@ qemuPCIAddrSetPlaceAt(qemuPCIAddrSet *set, virDomainDeviceInfo *info,
 /* What libvirt puts at fixed slots of the chipset before assigning the
  * rest: the primary video card at 00:01.0 on q35 (00:02.0 behind PIIX3 on
  * i440fx), an ICH9 sound card at 00:1b.0 on q35 */
+/* A domain with <graphics> and no <video> gets one from libvirt (cirrus on
+ * x86), at the primary video slot */
+static bool
+qemuDomainHasImplicitVideo(const virDomainDef *def)
+{
+    bool graphics = false;
+    size_t i;
+
+    for (i = 0; i < def->nothers; i++) {
+        if (g_str_equal(def->others[i]->name, "video"))
+            return false;
+        if (g_str_equal(def->others[i]->name, "graphics"))
+            graphics = true;
+    }
+    return graphics;
+}
+
+
 static void
 qemuPCIAddrSetPlaceChipsetSlots(qemuPCIAddrSet *set, virDomainDef *def)
 {
     virDomainOtherDeviceDef *video = qemuOpaquePrimaryVideo(def);
+    qemuPCIBus *root = qemuPCIAddrSetBus(set, 0);
     size_t i;
+
+    if (root && qemuDomainHasImplicitVideo(def) && !virDomainDefIsVirt(def)) {
+        unsigned int slot = virDomainDefIsQ35(def) ? 1 : 2;
+
+        if (root->used[slot] == 0)
+            qemuPCIBusTake(root, slot, 0, NULL);
+    }
 
     if (video && virDomainDefIsQ35(def))
         qemuPCIAddrSetPlaceAt(set, &video->info, 1);

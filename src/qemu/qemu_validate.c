@@ -54,6 +54,18 @@ qemuValidateCPU(const virDomainDef *def, const virQEMUCaps *caps,
     return 0;
 }
 
+static bool
+qemuValidateHasGraphics(const virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->nothers; i++) {
+        if (g_str_equal(def->others[i]->name, "graphics"))
+            return true;
+    }
+    return false;
+}
+
 static int
 qemuValidateHostdevs(const virDomainDef *def, const virQEMUCaps *caps,
                      GError **error)
@@ -63,6 +75,12 @@ qemuValidateHostdevs(const virDomainDef *def, const virQEMUCaps *caps,
 
     for (i = 0; i < def->nhostdevs; i++) {
         const virDomainHostdevDef *hostdev = def->hostdevs[i];
+
+        /* the device's display goes to the domain's graphics */
+        if (hostdev->display == VIR_TRISTATE_SWITCH_ON &&
+            !qemuValidateHasGraphics(def))
+            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                                  _("graphics device is needed for attribute value 'display=on' in <hostdev>"));
 
         if (!virQEMUCapsGet(caps, QEMU_CAPS_DEVICE_VFIO_PCI))
             return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,

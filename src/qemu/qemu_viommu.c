@@ -12,6 +12,7 @@
 #include "qemu_viommu.h"
 #include "qemu_domain_address.h"
 #include "qemu_json.h"
+#include "qemu_opaque.h"
 
 #define QEMU_VIOMMU_PASID_BITS_X_PASID_MODE 1
 
@@ -342,6 +343,15 @@ qemuViommuFindEmulatedEndpoint(const virDomainDef *def, int root)
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO &&
         qemuViommuInfoOnRoot(def, &def->memballoon->info, root))
         return def->memballoon->info.alias;
+    /* the devices kept opaque that are PCI endpoints (virtio-rng, a
+     * virtio-gpu, ...) count as well */
+    for (i = 0; i < def->nothers; i++) {
+        const virDomainOtherDeviceDef *dev = def->others[i];
+
+        if (qemuOpaqueDevicePCIKind(dev) != QEMU_OPAQUE_PCI_NONE &&
+            qemuViommuInfoOnRoot(def, &dev->info, root))
+            return dev->info.alias ? dev->info.alias : dev->name;
+    }
     return NULL;
 }
 

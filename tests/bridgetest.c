@@ -338,6 +338,97 @@ testEditedOverride(const void *opaque)
     return ret;
 }
 
+/* libvirt refuses the define (the name exists with another UUID): the
+ * existing definition is left exactly as it was */
+static int
+testNameExists(const void *opaque)
+{
+    const testCase *tc = opaque;
+    g_autofree char *path = virTestDataPathFormat("qemuxmlconfdata", "%s.xml", tc->name);
+    g_autofree char *raw = virTestLoadFile(path);
+    g_autofree char *xml = raw ? testAdaptTCG(raw) : NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GRegex) uuid = g_regex_new("<uuid>[^<]*</uuid>", 0, 0, NULL);
+    g_autoptr(GRegex) nesting = g_regex_new("nesting='on'", 0, 0, NULL);
+    g_autofree char *other = NULL;
+    g_autofree char *other2 = NULL;
+    g_autofree char *name = NULL;
+    g_autofree char *name2 = NULL;
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    int ret = -1;
+
+    if (!xml || !(name = bridgeDomainDefine(conn, xml, path, &tc->opts, &err)) ||
+        !(before = bridgeConnGetXML(conn, name, true, &err)))
+        return testFail("define", err);
+    other = g_regex_replace_literal(uuid, xml, -1, 0,
+                                    "<uuid>0b1d4a52-3c41-4d7e-9c0e-2f4f0f6c7a11</uuid>", 0, NULL);
+    other2 = g_regex_replace_literal(nesting, other, -1, 0, "nesting='off'", 0, NULL);
+    if ((name2 = bridgeDomainDefine(conn, other2, path, &tc->opts, &err))) {
+        g_printerr("a second domain named '%s' was defined\n", name2);
+        goto cleanup;
+    }
+    if (!strstr(err->message, "already exists with uuid")) {
+        g_printerr("unexpected: %s\n", err->message);
+        goto cleanup;
+    }
+    g_clear_error(&err);
+    if (!(after = bridgeConnGetXML(conn, name, true, &err))) {
+        testFail("dumpxml", err);
+        goto cleanup;
+    }
+    if (testCompare(before, after, "the existing definition after a refused define") < 0)
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    g_clear_error(&err);
+    bridgeConnRemove(conn, name, &err);
+    return ret;
+}
+
+/* Metadata corrupted behind our back (no alias=): dumpxml and start say so
+ * and nothing runs */
+static int
+testCorruptedMetadata(const void *opaque)
+{
+    const testCase *tc = opaque;
+    g_autofree char *path = virTestDataPathFormat("qemuxmlconfdata", "%s.xml", tc->name);
+    g_autofree char *raw = virTestLoadFile(path);
+    g_autofree char *xml = raw ? testAdaptTCG(raw) : NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GRegex) re = g_regex_new("<viommu:iommu alias=\"ua-iommu0\"", 0, 0, NULL);
+    g_autofree char *conv = NULL;
+    g_autofree char *edited = NULL;
+    g_autofree char *name = NULL;
+    g_autofree char *back = NULL;
+    const char *expect = "XML error: the virt-viommu metadata is corrupted: an <iommu> record has no alias=";
+    int ret = -1;
+
+    if (!xml || !(conv = bridgeDomainConvert(conn, xml, path, &tc->opts, &err)))
+        return testFail("convert", err);
+    edited = g_regex_replace_literal(re, conv, -1, 0, "<viommu:iommu", 0, NULL);
+    if (g_str_equal(edited, conv) || !(name = bridgeConnDefine(conn, edited, &err)))
+        return testFail("plain define", err);
+    if ((back = bridgeDomainDumpXML(conn, name, true, &err))) {
+        g_printerr("dumpxml accepted corrupted metadata\n");
+        goto cleanup;
+    }
+    if (testCompare(expect, err->message, "dumpxml error") < 0)
+        goto cleanup;
+    g_clear_error(&err);
+    if (bridgeDomainStart(conn, name, &tc->opts, &err) == 0) {
+        g_printerr("started with corrupted metadata\n");
+        goto cleanup;
+    }
+    if (testCompare(expect, err->message, "start error") < 0)
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    g_clear_error(&err);
+    bridgeConnRemove(conn, name, &err);
+    return ret;
+}
+
 /* qom-get @prop of @path on the running domain: its JSON value */
 static char *
 testQOMGet(const char *name, const char *path, const char *prop, GError **err)
@@ -607,6 +698,10 @@ mymain(void)
     if (virTestRun("unknown connection URI", testUnknownURI, NULL) < 0 ||
         virTestRun("edited override reported", testEditedOverride,
                    testCaseNew(cases, "intel-scalable-mode", "x86_64")) < 0 ||
+        virTestRun("corrupted metadata reported", testCorruptedMetadata,
+                   testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
+        virTestRun("name exists: libvirt refuses, nothing changes", testNameExists,
+                   testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
         virTestRun("start intel with PASID, QMP", testStart,
                    testCaseNew(cases, intelStart, "x86_64")) < 0 ||
         virTestRun("start smmuv3 (aarch64), QMP", testStart, smmu) < 0)

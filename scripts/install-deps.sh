@@ -28,7 +28,7 @@ pkgs="build-essential ninja-build pkg-config gettext git
       meson/bpo debootstrap/bpo
       qemu-system-x86/bpo qemu-system-arm/bpo qemu-utils/bpo
       libvirt-dev/bpo libvirt-daemon/bpo libvirt-daemon-driver-qemu/bpo
-      libvirt-clients/bpo ovmf"
+      libvirt-clients/bpo ovmf python3-docutils"
 
 missing_rel=""
 missing_bpo=""

@@ -87,7 +87,8 @@ if virsh -q -c "$uri" start "$name" >/dev/null 2>"$work/err"; then
     bad "hook let through a domain validate refuses"
     virsh -q -c "$uri" destroy "$name" >/dev/null 2>&1 || true
 elif [ -n "$want" ] && grep -qF -- "$want" "$work/err"; then
-    ok "hook refuses with the validate message: $want"
+    ok "hook refuses with the validate message"
+    sed 's/^/    /' "$work/err"
 else
     bad "hook refusal without the validate message '$want': $(cat "$work/err")"
 fi

@@ -64,7 +64,7 @@ run_valgrind() {
     dir="$top/build"
     rm -f "$dir"/meson-logs/valgrind-*.log
     rc=0
-    meson test -C "$dir" --setup valgrind --suite unit --print-errorlogs \
+    meson test -C "$dir" --setup valgrind --suite unit --no-suite script --print-errorlogs \
         --num-processes 2 || rc=$?
     log="$dir/meson-logs/testlog-valgrind.txt"
     counts=$(grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' "$log" |

@@ -919,13 +919,19 @@ mymain(void)
 
     if (virTestRun("qmp: session with fds, error, event, quit", testQMPSession, NULL) < 0)
         ret = -1;
-    if (virTestRun("qmp: QEMU refuses its options", testQMPRefused, NULL) < 0)
-        ret = -1;
     if (virTestRun("qmp: not QEMU", testQMPNotQEMU, NULL) < 0)
         ret = -1;
     if (virTestRun("qmp: hung process times out", testQMPHang, NULL) < 0)
         ret = -1;
-    testRunDir("hostile-qmp", ".sh", testHostileQMP, &ret);
+    /* Which message these give depends on whether the client or QEMU
+     * (the fake) gets there first: QEMU's exit or the client's write,
+     * a child's exit or the monitor's end of file. Under valgrind the
+     * client is the slow side, so they are left out there. */
+    if (!virTestUnderValgrind()) {
+        if (virTestRun("qmp: QEMU refuses its options", testQMPRefused, NULL) < 0)
+            ret = -1;
+        testRunDir("hostile-qmp", ".sh", testHostileQMP, &ret);
+    }
 
     testRemoveTree(cacheState.tmpdir);
     g_free(cacheState.tmpdir);

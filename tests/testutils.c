@@ -27,6 +27,12 @@ virTestRegenerate(void)
 }
 
 bool
+virTestUnderValgrind(void)
+{
+    return g_strcmp0(g_getenv("VIR_TEST_VALGRIND"), "1") == 0;
+}
+
+bool
 virTestDebug(void)
 {
     const char *env = g_getenv("VIR_TEST_DEBUG");

@@ -29,6 +29,11 @@ int virTestMain(int argc, char **argv, int (*func)(void));
 
 bool virTestRegenerate(void);
 bool virTestDebug(void);
+/* Whether the program runs under valgrind ('meson test --setup valgrind'
+ * sets VIR_TEST_VALGRIND=1): cases whose expected outcome depends on which
+ * of two processes gets there first are left out there, because valgrind
+ * slows one side by a factor of 20 to 50. */
+bool virTestUnderValgrind(void);
 
 /* Remember that @path is used by a test (for the unused-file check). */
 void virTestUseFile(const char *path);

@@ -362,6 +362,25 @@ virQEMUCapsGetArch(const virQEMUCaps *caps)
     return caps->arch;
 }
 
+
+bool
+virQEMUCapsRunsArch(const virQEMUCaps *caps, const char *arch)
+{
+    const char *own = virQEMUCapsGetArch(caps);
+
+    if (!own || !arch || g_str_equal(own, arch))
+        return true;
+    return g_str_equal(own, "x86_64") && g_str_equal(arch, "i686");
+}
+
+const char *
+virQEMUCapsArchBinaryName(const char *arch)
+{
+    if (!arch || g_str_equal(arch, "i686"))
+        return "x86_64";
+    return arch;
+}
+
 unsigned int
 virQEMUCapsGetVersion(const virQEMUCaps *caps)
 {

@@ -138,6 +138,12 @@ bool virQEMUCapsGet(const virQEMUCaps *caps, virQEMUCapsFlags flag);
 
 const char *virQEMUCapsGetBinary(const virQEMUCaps *caps);
 const char *virQEMUCapsGetArch(const virQEMUCaps *caps);    /* x86_64, aarch64 */
+/* Does this QEMU binary run guests of @arch? Its own arch, and i686 guests
+ * on an x86_64 binary (libvirt runs them on qemu-system-x86_64) */
+bool virQEMUCapsRunsArch(const virQEMUCaps *caps, const char *arch);
+/* The QEMU binary name for guests of @arch: qemu-system-ARCH, with i686
+ * guests on qemu-system-x86_64 */
+const char *virQEMUCapsArchBinaryName(const char *arch);
 /* major * 1000000 + minor * 1000 + micro, e.g. 11001003 */
 unsigned int virQEMUCapsGetVersion(const virQEMUCaps *caps);
 /* "11.1.3" */

@@ -1043,7 +1043,7 @@ qemuCheckDomain(const virDomainDef *def, const virQEMUCaps *caps, GError **error
     if (!def->name || !def->machine || !def->arch)
         return virReportError(error, VIR_ERR_INTERNAL_ERROR, "%s",
                               _("the domain has no name, machine type or architecture"));
-    if (capsArch && !g_str_equal(capsArch, def->arch))
+    if (!virQEMUCapsRunsArch(caps, def->arch))
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                               _("the domain's architecture '%1$s' does not match the QEMU binary's '%2$s' (%3$s)"),
                               def->arch, capsArch,

@@ -70,7 +70,7 @@ qemuDomainPrepareCaps(const qemuDomainPrepareOptions *opts,
     if (fallbackEmulator)
         binary = g_strdup(fallbackEmulator);
     else
-        binary = g_strdup_printf("/usr/bin/qemu-system-%s", arch ? arch : "x86_64");
+        binary = g_strdup_printf("/usr/bin/qemu-system-%s", virQEMUCapsArchBinaryName(arch));
     if (!(system = qemuDomainPrepareSystemEmulator(binary, error)))
         return NULL;
     return virQEMUCapsCacheLookup(system, opts->cacheDir, error);

@@ -21,7 +21,7 @@ qemuValidateMachine(const virDomainDef *def, const virQEMUCaps *caps,
 {
     const char *arch = virQEMUCapsGetArch(caps);
 
-    if (def->arch && arch && strcmp(def->arch, arch) != 0)
+    if (!virQEMUCapsRunsArch(caps, def->arch))
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                               _("the domain's <os><type arch='%1$s'> does not match the emulator, which is for '%2$s'"),
                               def->arch, arch);

@@ -667,7 +667,7 @@ virQEMUCapsProbeVersion(virQEMUCaps *caps, virQMP *qmp, GError **error)
     if (major < 0 || major > 4000 || minor < 0 || minor > 999 ||
         micro < 0 || micro > 999)
         return virReportError(error, VIR_ERR_INTERNAL_ERROR,
-                              _("malformed reply to 'query-version': version %1$" G_GINT64_FORMAT ".%2$" G_GINT64_FORMAT ".%3$" G_GINT64_FORMAT " is not MAJOR.MINOR.MICRO with MINOR and MICRO below 1000"),
+                              _("malformed reply to 'query-version': version %1$" G_GINT64_FORMAT ".%2$" G_GINT64_FORMAT ".%3$" G_GINT64_FORMAT " is not MAJOR.MINOR.MICRO with MAJOR at most 4000 and MINOR and MICRO at most 999"),
                               major, minor, micro);
     caps->version = major * 1000000 + minor * 1000 + micro;
     caps->versionStr = g_strdup_printf("%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT
@@ -975,10 +975,11 @@ virQEMUCapsParseVersion(virQEMUCaps *caps, xmlNodePtr root, GError **error)
 
     if (!(caps->versionStr = virQEMUCapsParseText(root, "version", error)))
         return -1;
+    /* the bounds of the probe: major * 1000000 must fit the version */
     if (sscanf(caps->versionStr, "%u.%u.%u%c", &major, &minor, &micro, &tail) != 3 ||
-        minor > 999 || micro > 999)
+        major > 4000 || minor > 999 || micro > 999)
         return virQEMUCapsParseError(error, virXMLNodeGetChild(root, "version"),
-                                     _("<version> must be MAJOR.MINOR.MICRO"));
+                                     _("<version> must be MAJOR.MINOR.MICRO, with MAJOR at most 4000 and MINOR and MICRO at most 999"));
     caps->version = major * 1000000 + minor * 1000 + micro;
     return 0;
 }

@@ -16,6 +16,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -56,6 +57,48 @@ testAdaptTCG(const char *xml)
                                                  0, NULL);
 
     return g_regex_replace_literal(cpu, a, -1, 0, "", 0, NULL);
+}
+
+static unsigned int
+testVCPUs(const char *xml)
+{
+    const char *v = strstr(xml, "<vcpu");
+    const char *gt = v ? strchr(v, '>') : NULL;
+
+    return gt ? (unsigned int)strtoul(gt + 1, NULL, 10) : 0;
+}
+
+/* an <iommu> summary without what libvirt fills in for many vCPUs */
+static void
+testDropFill(char **summary)
+{
+    g_autoptr(GRegex) re = g_regex_new("eim=on |intremap=on ", 0, 0, NULL);
+    char *out = g_regex_replace_literal(re, *summary, -1, 0, "", 0, NULL);
+
+    g_free(*summary);
+    *summary = out;
+    if (g_str_equal(*summary, "intel|\n")) {
+        g_free(*summary);
+        *summary = g_strdup("");
+    }
+}
+
+/* @xml as libxml2 writes it */
+static char *
+testNormalize(const char *xml)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(xmlDoc) doc = virXMLParse(NULL, xml, "domain", &err);
+    xmlChar *out = NULL;
+    int len = 0;
+    char *ret;
+
+    if (!doc)
+        return g_strdup(err->message);
+    xmlDocDumpFormatMemory(doc, &out, &len, 0);
+    ret = g_strdup((const char *)out);
+    xmlFree(out);
+    return ret;
 }
 
 /* "model|attr=value ..." of every <iommu> of @xml, in document order */
@@ -193,6 +236,8 @@ testRoundTrip(const void *opaque)
     g_autofree char *got = NULL;
     g_autofree char *inIOMMU = NULL;
     g_autofree char *outIOMMU = NULL;
+    g_autofree char *norm1 = NULL;
+    g_autofree char *norm2 = NULL;
     int ret = -1;
 
     if (!xml)
@@ -205,6 +250,14 @@ testRoundTrip(const void *opaque)
     }
     inIOMMU = testIOMMUSummary(xml);
     outIOMMU = testIOMMUSummary(back);
+    /* more than 255 vCPUs on q35: libvirt adds an intel <iommu> with
+     * intremap and eim, or fills them into one (12.x), as virt-viommu's
+     * post-parse does; that is libvirt's normalisation, and the property
+     * comparison below covers it */
+    if (testVCPUs(xml) > 255) {
+        testDropFill(&inIOMMU);
+        testDropFill(&outIOMMU);
+    }
     if (testCompare(inIOMMU, outIOMMU, "<iommu> after dumpxml") < 0 ||
         bridgeHasMetadata(back) || strstr(back, "qemu:")) {
         g_printerr("dumpxml output:\n%s\n", back);
@@ -229,7 +282,10 @@ testRoundTrip(const void *opaque)
         testFail("redefine", err);
         goto cleanup;
     }
-    if (testCompare(back, back2, "dumpxml after redefining its output") < 0)
+    /* the same document; libvirt's and libxml2's quoting may differ */
+    norm1 = testNormalize(back);
+    norm2 = testNormalize(back2);
+    if (testCompare(norm1, norm2, "dumpxml after redefining its output") < 0)
         goto cleanup;
     ret = 0;
  cleanup:

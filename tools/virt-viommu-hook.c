@@ -100,17 +100,22 @@ main(int argc, char **argv)
     }
     if ((len = hookReadAll(&xml)) < 0) {
         fprintf(stderr, "error: virt-viommu hook: cannot read the domain XML\n");
+        free(xml);
         return 1;
     }
-    if (!strstr(xml, HOOK_NS_URI))
+    if (!strstr(xml, HOOK_NS_URI)) {
+        free(xml);
         return 0;
+    }
     /* the checks: virt-viommu hook NAME prepare begin -, XML on stdin */
     if ((fd = memfd_create("domain-xml", 0)) < 0 ||
         write(fd, xml, len) != len || lseek(fd, 0, SEEK_SET) != 0 ||
         dup2(fd, STDIN_FILENO) < 0) {
         fprintf(stderr, "error: virt-viommu hook: %s\n", strerror(errno));
+        free(xml);
         return 1;
     }
+    free(xml);
     hookVirtViommuPath(path, sizeof(path));
     execl(path, "virt-viommu", "hook", argv[1], argv[2], argv[3],
           argc > 4 ? argv[4] : "-", (char *)NULL);

@@ -151,6 +151,9 @@ vvCmdHook(int argc, char **argv)
         return vvReportError(err);
     if (!bridgeHasMetadata(xml))
         return VIRT_VIOMMU_EXIT_OK;
+    /* libvirt defined this XML; the extension comes back from our metadata
+     * and is checked by the parser and the validators */
+    opts.libvirtAccepted = true;
     if (bridgeDomainCheck(xml, argv[1], &opts, &err) < 0)
         return vvReportError(err);
     return VIRT_VIOMMU_EXIT_OK;

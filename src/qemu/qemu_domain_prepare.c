@@ -108,6 +108,8 @@ qemuDomainPrepareString(const char *xml, const char *path,
     if (!(doc = virXMLParse(path, xml, "domain", error)) ||
         virDomainDefCheckLimits(xmlDocGetRootElement(doc), error) < 0 ||
         !(prep->def = virDomainDefParseNode(doc, xmlDocGetRootElement(doc),
+                                            opts->libvirtAccepted ?
+                                            VIR_DOMAIN_DEF_PARSE_SKIP_SCHEMA :
                                             VIR_DOMAIN_DEF_PARSE_NONE, error)))
         return NULL;
 

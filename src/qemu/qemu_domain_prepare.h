@@ -22,6 +22,9 @@ typedef struct {
     const char *emulator;      /* --emulator: binary to probe */
     const char *cacheDir;      /* capabilities cache, NULL = user cache */
     bool skipHost;             /* do not look at the host at all */
+    /* the XML is what a libvirt daemon already accepted (the hook): skip
+     * the superset grammar, whose compilation is most of a run's time */
+    bool libvirtAccepted;
 } qemuDomainPrepareOptions;
 
 typedef struct {

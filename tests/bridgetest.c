@@ -231,7 +231,10 @@ testRoundTrip(const void *opaque)
     g_autofree char *name2 = NULL;
     g_autofree char *defined = NULL;
     g_autofree char *native = NULL;
+    g_autofree char *toNative = NULL;
     g_auto(GStrv) nativeArgv = NULL;
+    g_auto(GStrv) toNativeArgv = NULL;
+    g_autofree char *gotToNative = NULL;
     g_autofree char *want = NULL;
     g_autofree char *got = NULL;
     g_autofree char *inIOMMU = NULL;
@@ -275,6 +278,16 @@ testRoundTrip(const void *opaque)
     want = testVIOMMUProps((const char *const *)cmd->argv);
     got = testVIOMMUProps((const char *const *)nativeArgv);
     if (testCompare(want, got, "vIOMMU properties (virt-viommu vs libvirt)") < 0)
+        goto cleanup;
+    /* domxml-to-native --connect: libvirt's command line of the converted
+     * domain, without defining it */
+    if (!(toNative = bridgeDomainToNative(conn, xml, path, &tc->opts, &err))) {
+        testFail("domxml-to-native --connect", err);
+        goto cleanup;
+    }
+    toNativeArgv = bridgeSplitArgv(toNative);
+    gotToNative = testVIOMMUProps((const char *const *)toNativeArgv);
+    if (testCompare(want, gotToNative, "vIOMMU properties (domxml-to-native --connect)") < 0)
         goto cleanup;
     /* the dumpxml output defines to the same domain */
     if (!(name2 = bridgeDomainDefine(conn, back, path, &tc->opts, &err)) ||

@@ -9,6 +9,7 @@
 #include "virt-viommu.h"
 #include "qemu_command.h"
 #include "qemu_domain_prepare.h"
+#include "bridge_domain.h"
 #include "qemu_opaque.h"
 #include "qemu_viommu.h"
 
@@ -71,11 +72,34 @@ vvCmdValidate(int argc, char **argv)
     return VIRT_VIOMMU_EXIT_OK;
 }
 
+/* domxml-to-native --connect: the connected libvirt builds the whole
+ * command line of the domain converted for it (nothing is left out) */
+static int
+vvDomxmlToNativeConnect(const char *uri, const char *path,
+                        const qemuDomainPrepareOptions *opts)
+{
+    g_autoptr(bridgeConn) conn = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *native = NULL;
+
+    if (!(xml = virXMLReadFile(path, &err)) ||
+        !(conn = bridgeConnOpen(uri, &err)) ||
+        !(native = bridgeDomainToNative(conn, xml, path, opts, &err)))
+        return vvReportError(err);
+    printf("%s\n", g_strchomp(native));
+    return VIRT_VIOMMU_EXIT_OK;
+}
+
 int
 vvCmdDomxmlToNative(int argc, char **argv)
 {
     g_auto(vvCheckArgs) args = { 0 };
+    g_autofree char *uri = NULL;
     GOptionEntry entries[] = {
+        { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
+          N_("ask this libvirt for the whole command line of the converted domain"),
+          N_("URI") },
         VV_CHECK_OPTIONS(&args),
         { NULL }
     };
@@ -89,6 +113,8 @@ vvCmdDomxmlToNative(int argc, char **argv)
     if (!(path = vvParseDomainCommand("domxml-to-native", entries, &args, &argc, &argv)))
         return VIRT_VIOMMU_EXIT_ENV;
     vvCheckArgsToOptions(&args, &opts);
+    if (uri)
+        return vvDomxmlToNativeConnect(uri, path, &opts);
     if (!(prep = qemuDomainPrepareFile(path, &opts, &err)) ||
         !(cmd = qemuBuildCommandLine(prep->def, prep->caps, &err)))
         return vvReportError(err);

@@ -125,6 +125,17 @@ bridgeDomainDefine(bridgeConn *conn, const char *xml, const char *path,
 }
 
 char *
+bridgeDomainToNative(bridgeConn *conn, const char *xml, const char *path,
+                     const qemuDomainPrepareOptions *opts, GError **error)
+{
+    g_autofree char *converted = bridgeDomainConvert(conn, xml, path, opts, error);
+
+    if (!converted)
+        return NULL;
+    return bridgeConnXMLToNative(conn, converted, error);
+}
+
+char *
 bridgeDomainDumpXML(bridgeConn *conn, const char *name, bool inactive,
                     GError **error)
 {

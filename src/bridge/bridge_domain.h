@@ -17,6 +17,11 @@ char *bridgeDomainConvert(bridgeConn *conn, const char *xml, const char *path,
 
 /* bridgeDomainConvert(), then define it (VIR_DOMAIN_DEFINE_VALIDATE).
  * Nothing is defined or changed when any step fails. Returns the name. */
+/* The whole QEMU command line the connected libvirt builds for @xml
+ * converted for it (every check validate runs comes first) */
+char *bridgeDomainToNative(bridgeConn *conn, const char *xml, const char *path,
+                           const qemuDomainPrepareOptions *opts, GError **error);
+
 char *bridgeDomainDefine(bridgeConn *conn, const char *xml, const char *path,
                          const qemuDomainPrepareOptions *opts, GError **error);
 

@@ -2,7 +2,9 @@
 # The main job on the shipped examples, on a fresh Debian bookworm machine:
 # installs the dependencies, builds the project and a QEMU 11.1 chroot, then
 # checks each example domain against a captured host and a real QEMU binary
-# and prints its QEMU command line and the per-device flags.
+# and prints its QEMU command line and the per-device flags; last, it
+# defines and starts an Intel nesting + PASID domain through libvirt 12.9
+# and prints what QEMU reports for its vIOMMU over QMP, then cleans up.
 #
 #   scripts/run-example.sh
 set -eu
@@ -59,3 +61,26 @@ show domxml-to-native --host tests/hostcapsdata/smmuv3.deep.xml \
     --emulator "$q11/qemu-system-aarch64" examples/smmuv3-accel.xml
 show explain --host tests/hostcapsdata/smmuv3.deep.xml \
     --emulator "$q11/qemu-system-aarch64" examples/smmuv3-accel.xml
+
+echo
+echo "== Through libvirt 12.9 (trixie-backports, a libvirtd in the chroot):"
+echo "== define, start, what QEMU reports over QMP, then clean up"
+"$top/scripts/with-libvirt-12.sh" sh -c '
+    vv=$1 q11=$2 xml=$3
+    name=vtd-nest-tcg
+    set -x
+    "$vv" define --connect "$LIBVIRT_URI" --emulator "$q11/qemu-system-x86_64" "$xml"
+    "$vv" start --connect "$LIBVIRT_URI" --emulator "$q11/qemu-system-x86_64" "$name"
+    set +x
+    echo "QMP qom-get on /machine/peripheral/ua-iommu0 (intel-iommu):"
+    for prop in scalable-mode fsts pasid-bits aw-bits caching-mode intremap; do
+        printf "  %-14s " "$prop"
+        virsh -c "$LIBVIRT_URI" qemu-monitor-command "$name" \
+            "{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"/machine/peripheral/ua-iommu0\",\"property\":\"$prop\"}}"
+    done | grep -v "^$"
+    set -x
+    "$vv" dumpxml --connect "$LIBVIRT_URI" --inactive "$name" | grep -A2 "<iommu"
+    virsh -c "$LIBVIRT_URI" destroy "$name"
+    virsh -c "$LIBVIRT_URI" undefine "$name"
+' sh "$top/$vv" "$q11" "$top/examples/intel-nesting-pasid-tcg.xml"
+

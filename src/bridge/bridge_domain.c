@@ -163,8 +163,12 @@ bridgeDomainStart(bridgeConn *conn, const char *name,
                   const qemuDomainPrepareOptions *opts, GError **error)
 {
     g_autofree char *xml = bridgeConnGetXML(conn, name, true, error);
+    qemuDomainPrepareOptions o = *opts;
 
-    if (!xml || bridgeDomainCheck(xml, name, opts, error) < 0)
+    /* the connected libvirt (perhaps newer than the grammar installed
+     * here) defined this XML: its own grammar was the one that counts */
+    o.libvirtAccepted = true;
+    if (!xml || bridgeDomainCheck(xml, name, &o, error) < 0)
         return -1;
     return bridgeConnStart(conn, name, error);
 }

@@ -31,7 +31,7 @@ qemuDomainDefAddDefaultIOMMU(virDomainDef *def, const virQEMUCaps *caps)
     size_t i;
 
     if (!qemuDomainDefIsX86(def) || !virDomainDefIsQ35(def) ||
-        def->vcpus <= QEMU_MAX_VCPUS_WITHOUT_EIM)
+        virDomainDefGetVcpus(def) <= QEMU_MAX_VCPUS_WITHOUT_EIM)
         return;
 
     if (def->niommus == 0 &&

@@ -155,7 +155,7 @@ qemuValidateDomainDefVcpus(const virDomainDef *def, GError **error)
 
     if (!def->arch ||
         (!g_str_equal(def->arch, "x86_64") && !g_str_equal(def->arch, "i686")) ||
-        def->vcpus <= QEMU_MAX_VCPUS_WITHOUT_EIM)
+        virDomainDefGetVcpus(def) <= QEMU_MAX_VCPUS_WITHOUT_EIM)
         return 0;
     if (!virDomainDefIsQ35(def))
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,

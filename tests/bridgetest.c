@@ -717,6 +717,37 @@ testDataDriven(GPtrArray *names, GPtrArray *cases, const char *dir)
     return ret;
 }
 
+/* iommufd needs a libvirt that passes the file descriptors: refused with
+ * the minimum version for an older one (no connection needed) */
+typedef struct {
+    const char *name;
+    unsigned long version;
+    const char *expect;    /* NULL: accepted */
+} testIOMMUFDCase;
+
+static int
+testIOMMUFDVersion(const void *opaque)
+{
+    const testIOMMUFDCase *c = opaque;
+    g_autofree char *path = virTestDataPathFormat("qemuxmlconfdata", "%s.xml", c->name);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(virDomainDef) def = virDomainDefParseFile(path, 0, &err);
+    bridgeLibvirtFacts facts = { .version = c->version };
+    g_autoptr(bridgeConversion) conv = NULL;
+
+    if (!def)
+        return testFail("parse", err);
+    conv = bridgeConvertPrepare(def, &facts, &err);
+    if (!c->expect)
+        return conv ? 0 : testFail("conversion", err);
+    if (conv) {
+        g_printerr("%s: converted for libvirt %lu, expected: %s\n",
+                   c->name, c->version, c->expect);
+        return -1;
+    }
+    return testCompare(c->expect, err->message, "refusal");
+}
+
 static int
 mymain(void)
 {
@@ -764,6 +795,26 @@ mymain(void)
     /* device tree: no UEFI firmware needed on this host */
     smmu = testCaseNew(cases, "smmuv3-dt", "aarch64");
     smmu->subdir = "bridgedata";
+    {
+        static const testIOMMUFDCase iommufdCases[] = {
+            { "intel-shadow-iommufd", 11003000UL,
+              "unsupported configuration: hostdev 0000:03:00.0 (hostdev0) uses iommufd, which needs libvirt 12.1.0 or newer to pass the iommufd and VFIO file descriptors to QEMU; the connected libvirt is 11.3.0" },
+            { "intel-shadow-iommufd", 12001000UL, NULL },
+            { "intel-iommufd-fdgroup", 12001000UL,
+              "unsupported configuration: the domain-level <iommufd> element needs libvirt 12.2.0 or newer; the connected libvirt is 12.1.0: set <driver iommufd='yes'/> on each hostdev instead (libvirt 12.1.0) or use a newer libvirt" },
+            { "intel-iommufd-fdgroup", 12009000UL, NULL },
+        };
+        size_t k;
+
+        for (k = 0; k < G_N_ELEMENTS(iommufdCases); k++) {
+            g_autofree char *title = g_strdup_printf("iommufd on libvirt %lu: %s",
+                                                     iommufdCases[k].version,
+                                                     iommufdCases[k].name);
+
+            if (virTestRun(title, testIOMMUFDVersion, &iommufdCases[k]) < 0)
+                ret = -1;
+        }
+    }
     if (virTestRun("unknown connection URI", testUnknownURI, NULL) < 0 ||
         virTestRun("edited override reported", testEditedOverride,
                    testCaseNew(cases, "intel-scalable-mode", "x86_64")) < 0 ||

@@ -20,6 +20,10 @@ typedef struct {
 
 #define BRIDGE_LIBVIRT_11_3 11003000UL
 #define BRIDGE_LIBVIRT_12_8 12008000UL
+/* libvirt NEWS: <hostdev><driver iommufd=> 12.1.0; the domain-level
+ * <iommufd> element with fdgroup 12.2.0 */
+#define BRIDGE_LIBVIRT_12_1 12001000UL
+#define BRIDGE_LIBVIRT_12_2 12002000UL
 
 static const bridgeLibvirtAttr bridgeLibvirtIOMMUAttrs[] = {
     { "intremap", 0 }, { "caching_mode", 0 }, { "eim", 0 }, { "iotlb", 0 },
@@ -219,6 +223,38 @@ bridgeAssignAlias(xmlNodePtr iommu, bridgeIOMMUPlan *plan, size_t idx)
     xmlNewProp(alias, BAD_CAST "name", BAD_CAST plan->alias);
 }
 
+/* iommufd: libvirt opens /dev/iommu and the VFIO cdevs and passes the
+ * file descriptors to QEMU; no override can do that for an older libvirt */
+static int
+bridgeCheckIOMMUFD(const virDomainDef *def, const bridgeLibvirtFacts *facts,
+                   GError **error)
+{
+    g_autofree char *have = bridgeVersionString(facts->version);
+    size_t i;
+
+    if (def->iommufd != VIR_TRISTATE_BOOL_ABSENT && facts->version < BRIDGE_LIBVIRT_12_2) {
+        g_autofree char *need = bridgeVersionString(BRIDGE_LIBVIRT_12_2);
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("the domain-level <iommufd> element needs libvirt %1$s or newer; the connected libvirt is %2$s: set <driver iommufd='yes'/> on each hostdev instead (libvirt 12.1.0) or use a newer libvirt"),
+                              need, have);
+    }
+    for (i = 0; i < def->nhostdevs; i++) {
+        const virDomainHostdevDef *hostdev = def->hostdevs[i];
+        g_autofree char *label = NULL;
+        g_autofree char *need = NULL;
+
+        if (!virDomainHostdevUsesIOMMUFD(def, hostdev) ||
+            facts->version >= BRIDGE_LIBVIRT_12_1)
+            continue;
+        label = virDomainHostdevLabel(hostdev);
+        need = bridgeVersionString(BRIDGE_LIBVIRT_12_1);
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("hostdev %1$s uses iommufd, which needs libvirt %2$s or newer to pass the iommufd and VFIO file descriptors to QEMU; the connected libvirt is %3$s"),
+                              label, need, have);
+    }
+    return 0;
+}
+
 bridgeConversion *
 bridgeConvertPrepare(virDomainDef *def, const bridgeLibvirtFacts *facts,
                      GError **error)
@@ -226,6 +262,8 @@ bridgeConvertPrepare(virDomainDef *def, const bridgeLibvirtFacts *facts,
     g_autoptr(bridgeConversion) conv = g_new0(bridgeConversion, 1);
     size_t i;
 
+    if (bridgeCheckIOMMUFD(def, facts, error) < 0)
+        return NULL;
     conv->iommus = g_new0(bridgeIOMMUPlan *, def->niommus);
     for (i = 0; i < def->niommus; i++) {
         virDomainIOMMUDef *iommu = def->iommus[i];

@@ -53,7 +53,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(bridgeConversion, bridgeConversionFree);
 
 /* Step 1: in @def->doc, give every <iommu> a user alias and remove the
  * <driver> attributes @facts' libvirt does not know. Refuses, with the
- * minimum libvirt version, what that libvirt cannot be made to do. */
+ * minimum libvirt version, what that libvirt cannot be made to do: an IOMMU
+ * model it lacks, iommufd hostdevs before 12.1.0, the domain-level
+ * <iommufd> before 12.2.0. */
 bridgeConversion *bridgeConvertPrepare(virDomainDef *def,
                                        const bridgeLibvirtFacts *facts,
                                        GError **error);

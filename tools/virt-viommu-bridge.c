@@ -11,30 +11,6 @@
 #include "bridge_domain.h"
 #include "bridge_convert.h"
 
-/* The whole of standard input */
-static char *
-vvReadStdin(GError **error)
-{
-    g_autoptr(GString) buf = g_string_new(NULL);
-    char chunk[65536];
-    size_t n;
-
-    while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
-        g_string_append_len(buf, chunk, n);
-        if (buf->len > 64 * 1024 * 1024) {
-            virReportError(error, VIR_ERR_XML_ERROR, "%s",
-                           _("the domain XML on standard input is larger than 64 MiB"));
-            return NULL;
-        }
-    }
-    if (ferror(stdin)) {
-        virReportError(error, VIR_ERR_OPERATION_FAILED, "%s",
-                       _("cannot read the domain XML from standard input"));
-        return NULL;
-    }
-    return g_string_free(g_steal_pointer(&buf), FALSE);
-}
-
 int
 vvCmdDefine(int argc, char **argv)
 {
@@ -130,31 +106,5 @@ vvCmdStart(int argc, char **argv)
         bridgeDomainStart(conn, argv[1], &opts, &err) < 0)
         return vvReportError(err);
     printf(_("Domain '%s' started\n"), argv[1]);
-    return VIRT_VIOMMU_EXIT_OK;
-}
-
-/* libvirt runs "HOOK NAME OPERATION SUB-OPERATION EXTRA" with the domain
- * XML on standard input. Only "prepare begin" of a domain that carries
- * our metadata is checked; everything else passes untouched. */
-int
-vvCmdHook(int argc, char **argv)
-{
-    qemuDomainPrepareOptions opts = { 0 };
-    g_autoptr(GError) err = NULL;
-    g_autofree char *xml = NULL;
-
-    if (argc < 4)
-        return vvUsageError(_("%s takes NAME OPERATION SUB-OPERATION [EXTRA]"), "hook");
-    if (!g_str_equal(argv[2], "prepare") || !g_str_equal(argv[3], "begin"))
-        return VIRT_VIOMMU_EXIT_OK;
-    if (!(xml = vvReadStdin(&err)))
-        return vvReportError(err);
-    if (!bridgeHasMetadata(xml))
-        return VIRT_VIOMMU_EXIT_OK;
-    /* libvirt defined this XML; the extension comes back from our metadata
-     * and is checked by the parser and the validators */
-    opts.libvirtAccepted = true;
-    if (bridgeDomainCheck(xml, argv[1], &opts, &err) < 0)
-        return vvReportError(err);
     return VIRT_VIOMMU_EXIT_OK;
 }

@@ -6,7 +6,7 @@
  *
  * libvirt runs every hook on every operation of every domain, so this
  * program links nothing but the C library: it reads the domain XML only
- * for "prepare begin", and hands a domain over to "virt-viommu hook" (the
+ * for "prepare begin", and hands a domain over to virt-viommu-hook-check (the
  * full checks) only when the XML carries virt-viommu's metadata. Anything
  * else passes at once, untouched.
  */
@@ -66,7 +66,8 @@ hookDrain(void)
         ;
 }
 
-/* virt-viommu beside this program's real path, else the installed one */
+/* virt-viommu-hook-check beside this program's real path, else the
+ * installed one */
 static void
 hookVirtViommuPath(char *path, size_t size)
 {
@@ -78,12 +79,12 @@ hookVirtViommuPath(char *path, size_t size)
         self[n] = '\0';
         if ((slash = strrchr(self, '/'))) {
             *slash = '\0';
-            if ((size_t)snprintf(path, size, "%s/virt-viommu", self) < size &&
+            if ((size_t)snprintf(path, size, "%s/virt-viommu-hook-check", self) < size &&
                 access(path, X_OK) == 0)
                 return;
         }
     }
-    snprintf(path, size, "%s/virt-viommu", BINDIR);
+    snprintf(path, size, "%s/virt-viommu-hook-check", LIBEXECDIR);
 }
 
 int
@@ -107,7 +108,7 @@ main(int argc, char **argv)
         free(xml);
         return 0;
     }
-    /* the checks: virt-viommu hook NAME prepare begin -, XML on stdin */
+    /* the checks: virt-viommu-hook-check NAME prepare begin -, XML on stdin */
     if ((fd = memfd_create("domain-xml", 0)) < 0 ||
         write(fd, xml, len) != len || lseek(fd, 0, SEEK_SET) != 0 ||
         dup2(fd, STDIN_FILENO) < 0) {
@@ -117,7 +118,7 @@ main(int argc, char **argv)
     }
     free(xml);
     hookVirtViommuPath(path, sizeof(path));
-    execl(path, "virt-viommu", "hook", argv[1], argv[2], argv[3],
+    execl(path, "virt-viommu-hook-check", argv[1], argv[2], argv[3],
           argc > 4 ? argv[4] : "-", (char *)NULL);
     fprintf(stderr, "error: virt-viommu hook: cannot run %s: %s\n", path, strerror(errno));
     return 1;

@@ -4,7 +4,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <locale.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,117 +33,6 @@ static const vvCommand commands[] = {
       N_("libvirt QEMU hook: refuse to start a domain that fails the checks") },
     { NULL, NULL, NULL },
 };
-
-int
-vvReportError(const GError *err)
-{
-    fprintf(stderr, "error: %s\n", err->message);
-    if (err->domain != VIR_ERROR)
-        return VIRT_VIOMMU_EXIT_ENV;
-    switch ((virErrorNumber)err->code) {
-    case VIR_ERR_XML_ERROR:
-    case VIR_ERR_XML_DETAIL:
-    case VIR_ERR_CONFIG_UNSUPPORTED:
-    case VIR_ERR_XML_INVALID_SCHEMA:
-    case VIR_ERR_OPERATION_UNSUPPORTED:
-        return VIRT_VIOMMU_EXIT_INVALID;
-    default:
-        return VIRT_VIOMMU_EXIT_ENV;
-    }
-}
-
-int
-vvUsageError(const char *fmt, ...)
-{
-    va_list ap;
-    g_autofree char *msg = NULL;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "error: %s\n", msg);
-    fprintf(stderr, _("Try 'virt-viommu --help'.\n"));
-    return VIRT_VIOMMU_EXIT_ENV;
-}
-
-bool
-vvParseOptions(const char *cmd, const char *params, GOptionEntry *entries,
-               int *argc, char ***argv)
-{
-    g_autoptr(GOptionContext) ctx = NULL;
-    g_autoptr(GError) err = NULL;
-    g_autofree char *prgname = g_strdup_printf("virt-viommu %s", cmd);
-
-    /* "Usage: virt-viommu CMD [OPTION...] PARAMS" */
-    g_set_prgname(prgname);
-    ctx = g_option_context_new(params);
-    g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
-    g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
-    if (!g_option_context_parse(ctx, argc, argv, &err)) {
-        vvUsageError("%s", err->message);
-        return false;
-    }
-    return true;
-}
-
-void
-vvCheckArgsClear(vvCheckArgs *args)
-{
-    g_free(args->hostFile);
-    g_free(args->hostRoot);
-    g_free(args->qemuCaps);
-    g_free(args->emulator);
-}
-
-bool
-vvCheckHostRoot(const char *root)
-{
-    if (!root)
-        return true;
-    /* '' would otherwise mean the real host, silently */
-    if (!*root) {
-        vvUsageError(_("--host-root must name a directory, not an empty string"));
-        return false;
-    }
-    if (!g_file_test(root, G_FILE_TEST_IS_DIR)) {
-        vvUsageError(_("--host-root '%1$s' is not a directory"), root);
-        return false;
-    }
-    return true;
-}
-
-bool
-vvCheckArgsValid(const vvCheckArgs *args)
-{
-    if (args->hostFile && (args->hostRoot || args->deep)) {
-        vvUsageError(_("--host cannot be combined with --host-root or --deep"));
-        return false;
-    }
-    if (!vvCheckHostRoot(args->hostRoot))
-        return false;
-    if (args->qemuCaps && args->emulator) {
-        vvUsageError(_("--qemu-caps cannot be combined with --emulator"));
-        return false;
-    }
-    return true;
-}
-
-void
-vvCheckArgsToOptions(const vvCheckArgs *args, qemuDomainPrepareOptions *opts)
-{
-    opts->hostFile = args->hostFile;
-    opts->hostRoot = args->hostRoot;
-    opts->deep = args->deep;
-    opts->qemuCapsFile = args->qemuCaps;
-    opts->emulator = args->emulator;
-}
-
-void
-vvPrint(const char *text)
-{
-    fputs(text, stdout);
-    fflush(stdout);
-}
 
 static void
 vvUsage(FILE *out)

@@ -30,6 +30,9 @@ typedef struct {
 /* Print "error: <message>" on stderr and return the exit status that fits
  * the error: 1 for configuration errors, 2 for I/O / environment / usage. */
 int vvReportError(const GError *err);
+
+/* The whole of standard input (64 MiB at most) */
+char *vvReadStdin(GError **error);
 int vvUsageError(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 /* Parse @entries from argv (GOption); on failure prints the error and

@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "domain_conf.h"
+#include "qemu_domain_prepare.h"
 
 #define BRIDGE_NS_URI "http://libvirt-viommu.org/xmlns/domain/1.0"
 #define BRIDGE_NS_PREFIX "viommu"
@@ -84,3 +85,8 @@ char *bridgeRestore(const char *xml, GError **error);
 
 /* Does @xml carry metadata of ours? (a cheap text check) */
 bool bridgeHasMetadata(const char *xml);
+
+/* The check of a domain XML as libvirt holds it (the hook's): the metadata
+ * and the overrides agree, and the user's domain passes every check. */
+int bridgeDomainCheck(const char *xml, const char *what,
+                      const qemuDomainPrepareOptions *opts, GError **error);

@@ -147,18 +147,6 @@ bridgeDomainDumpXML(bridgeConn *conn, const char *name, bool inactive,
 }
 
 int
-bridgeDomainCheck(const char *xml, const char *what,
-                  const qemuDomainPrepareOptions *opts, GError **error)
-{
-    g_autofree char *user = bridgeRestore(xml, error);
-    g_autoptr(qemuPreparedDomain) prep = NULL;
-
-    if (!user || !(prep = qemuDomainPrepareString(user, what, opts, error)))
-        return -1;
-    return 0;
-}
-
-int
 bridgeDomainStart(bridgeConn *conn, const char *name,
                   const qemuDomainPrepareOptions *opts, GError **error)
 {

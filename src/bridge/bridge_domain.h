@@ -34,7 +34,3 @@ char *bridgeDomainDumpXML(bridgeConn *conn, const char *name, bool inactive,
 int bridgeDomainStart(bridgeConn *conn, const char *name,
                       const qemuDomainPrepareOptions *opts, GError **error);
 
-/* The check of a domain XML as libvirt holds it (the hook's): the metadata
- * and the overrides agree, and the user's domain passes every check. */
-int bridgeDomainCheck(const char *xml, const char *what,
-                      const qemuDomainPrepareOptions *opts, GError **error);

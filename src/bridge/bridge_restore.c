@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bridge_convert.h"
+#include "qemu_domain_prepare.h"
 #include "virxml.h"
 
 #define NULLSTR(s) ((s) ? (s) : "(null)")
@@ -263,4 +264,16 @@ bridgeRestore(const char *xml, GError **error)
                    strstr((const char *)out, "<domain") : (const char *)out);
     xmlFree(out);
     return ret;
+}
+
+int
+bridgeDomainCheck(const char *xml, const char *what,
+                  const qemuDomainPrepareOptions *opts, GError **error)
+{
+    g_autofree char *user = bridgeRestore(xml, error);
+    g_autoptr(qemuPreparedDomain) prep = NULL;
+
+    if (!user || !(prep = qemuDomainPrepareString(user, what, opts, error)))
+        return -1;
+    return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "bridge_convert.h"
 #include "virxml.h"
+#include "virxmlopaque.h"
 
 /* The <iommu><driver> attributes libvirt itself knows, with the first
  * libvirt release this project verified to accept them (its domain
@@ -323,20 +324,6 @@ bridgePropertyTypeValue(const char *key, JsonNode *node, const char **type,
                           key);
 }
 
-static xmlNodePtr
-bridgeChildNS(xmlNodePtr parent, const char *name, const char *uri)
-{
-    xmlNodePtr cur;
-
-    for (cur = parent ? parent->children : NULL; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE && cur->ns &&
-            xmlStrEqual(cur->ns->href, BAD_CAST uri) &&
-            xmlStrEqual(cur->name, BAD_CAST name))
-            return cur;
-    }
-    return NULL;
-}
-
 static xmlNsPtr
 bridgeRootNs(xmlNodePtr root, const char *prefix, const char *uri)
 {
@@ -350,7 +337,7 @@ static xmlNodePtr
 bridgeOverrideFrontend(xmlNodePtr root, const char *alias)
 {
     xmlNsPtr ns = bridgeRootNs(root, "qemu", BRIDGE_QEMU_NS_URI);
-    xmlNodePtr override = bridgeChildNS(root, "override", BRIDGE_QEMU_NS_URI);
+    xmlNodePtr override = virXMLNodeGetChildNS(root, "override", BRIDGE_QEMU_NS_URI);
     xmlNodePtr dev;
     xmlNodePtr fe;
 
@@ -369,7 +356,7 @@ bridgeOverrideFrontend(xmlNodePtr root, const char *alias)
         dev = xmlNewChild(override, ns, BAD_CAST "device", NULL);
         xmlNewProp(dev, BAD_CAST "alias", BAD_CAST alias);
     }
-    if (!(fe = bridgeChildNS(dev, "frontend", BRIDGE_QEMU_NS_URI)))
+    if (!(fe = virXMLNodeGetChildNS(dev, "frontend", BRIDGE_QEMU_NS_URI)))
         fe = xmlNewChild(dev, ns, BAD_CAST "frontend", NULL);
     return fe;
 }
@@ -396,7 +383,7 @@ bridgeMetadataDomain(xmlNodePtr root)
         else
             xmlAddChild(root, md);
     }
-    if ((dom = bridgeChildNS(md, "domain", BRIDGE_NS_URI)))
+    if ((dom = virXMLNodeGetChildNS(md, "domain", BRIDGE_NS_URI)))
         return dom;
     dom = xmlNewChild(md, NULL, BAD_CAST "domain", NULL);
     ns = xmlNewNs(dom, BAD_CAST BRIDGE_NS_URI, BAD_CAST BRIDGE_NS_PREFIX);

@@ -10,6 +10,7 @@
 #include "bridge_convert.h"
 #include "qemu_domain_prepare.h"
 #include "virxml.h"
+#include "virxmlopaque.h"
 
 #define NULLSTR(s) ((s) ? (s) : "(null)")
 
@@ -17,20 +18,6 @@ bool
 bridgeHasMetadata(const char *xml)
 {
     return strstr(xml, BRIDGE_NS_URI) != NULL;
-}
-
-static xmlNodePtr
-bridgeFindChildNS(xmlNodePtr parent, const char *name, const char *uri)
-{
-    xmlNodePtr cur;
-
-    for (cur = parent ? parent->children : NULL; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE && cur->ns &&
-            xmlStrEqual(cur->ns->href, BAD_CAST uri) &&
-            xmlStrEqual(cur->name, BAD_CAST name))
-            return cur;
-    }
-    return NULL;
 }
 
 static void
@@ -48,18 +35,6 @@ bridgeRemoveNode(xmlNodePtr node)
     xmlFreeNode(node);
 }
 
-static bool
-bridgeHasElementChildren(xmlNodePtr node)
-{
-    xmlNodePtr cur;
-
-    for (cur = node->children; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE)
-            return true;
-    }
-    return false;
-}
-
 /* Remove @node, then each ancestor up to (not including) @stop left
  * without element children. */
 static void
@@ -69,7 +44,7 @@ bridgeRemoveUpwards(xmlNodePtr node, xmlNodePtr stop)
         xmlNodePtr parent = node->parent;
 
         bridgeRemoveNode(node);
-        if (!parent || parent == stop || bridgeHasElementChildren(parent))
+        if (!parent || parent == stop || virXMLNodeHasElementChildren(parent))
             return;
         node = parent;
     }
@@ -97,7 +72,7 @@ bridgeFindIOMMU(xmlNodePtr root, const char *alias)
 static xmlNodePtr
 bridgeFindOverrideProperty(xmlNodePtr root, const char *alias, const char *prop)
 {
-    xmlNodePtr override = bridgeFindChildNS(root, "override", BRIDGE_QEMU_NS_URI);
+    xmlNodePtr override = virXMLNodeGetChildNS(root, "override", BRIDGE_QEMU_NS_URI);
     xmlNodePtr dev;
 
     for (dev = override ? override->children : NULL; dev; dev = dev->next) {
@@ -109,7 +84,7 @@ bridgeFindOverrideProperty(xmlNodePtr root, const char *alias, const char *prop)
             continue;
         a = virXMLPropString(dev, "alias");
         if (g_strcmp0(a, alias) != 0 ||
-            !(fe = bridgeFindChildNS(dev, "frontend", BRIDGE_QEMU_NS_URI)))
+            !(fe = virXMLNodeGetChildNS(dev, "frontend", BRIDGE_QEMU_NS_URI)))
             continue;
         for (p = fe->children; p; p = p->next) {
             g_autofree char *n = NULL;
@@ -176,7 +151,7 @@ bridgeRestoreIOMMU(xmlNodePtr root, xmlNodePtr rec, GError **error)
             bridgeRestoreProperty(root, alias, cur, error) < 0)
             return -1;
     }
-    if ((drv = bridgeFindChildNS(rec, "driver", BRIDGE_NS_URI)) &&
+    if ((drv = virXMLNodeGetChildNS(rec, "driver", BRIDGE_NS_URI)) &&
         (drv->properties || xmlFirstElementChild(drv))) {
         xmlNodePtr target = virXMLNodeGetChild(iommu, "driver");
         xmlAttrPtr a;
@@ -244,7 +219,7 @@ bridgeRestore(const char *xml, GError **error)
         return NULL;
     root = xmlDocGetRootElement(doc);
     md = virXMLNodeGetChild(root, "metadata");
-    if (!(ours = bridgeFindChildNS(md, "domain", BRIDGE_NS_URI)))
+    if (!(ours = virXMLNodeGetChildNS(md, "domain", BRIDGE_NS_URI)))
         return g_strdup(xml);
     for (cur = ours->children; cur; cur = cur->next) {
         if (cur->type != XML_ELEMENT_NODE)

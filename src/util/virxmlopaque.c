@@ -99,8 +99,22 @@ virXMLFormatChildrenNamed(virBuffer *buf, xmlNodePtr src, const char *name)
     }
 }
 
-static bool
-virXMLHasElementChildren(xmlNodePtr node)
+xmlNodePtr
+virXMLNodeGetChildNS(xmlNodePtr parent, const char *name, const char *uri)
+{
+    xmlNodePtr cur;
+
+    for (cur = parent ? parent->children : NULL; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE && cur->ns &&
+            xmlStrEqual(cur->ns->href, BAD_CAST uri) &&
+            xmlStrEqual(cur->name, BAD_CAST name))
+            return cur;
+    }
+    return NULL;
+}
+
+bool
+virXMLNodeHasElementChildren(xmlNodePtr node)
 {
     xmlNodePtr cur;
 
@@ -169,7 +183,7 @@ virXMLFormatElementNode(virBuffer *buf, xmlNodePtr node)
         virBufferAddLit(buf, "/>\n");
         return;
     }
-    if (!virXMLHasElementChildren(node)) {
+    if (!virXMLNodeHasElementChildren(node)) {
         virBufferAddLit(buf, ">");
         virXMLFormatNodeText(buf, node);
     } else {

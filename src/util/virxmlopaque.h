@@ -44,6 +44,14 @@ void virXMLShapeFormatOpaqueChildren(virBuffer *childBuf, xmlNodePtr src,
  * as the user wrote it. */
 void virXMLFormatChildrenNamed(virBuffer *buf, xmlNodePtr src, const char *name);
 
+/* The first element child of @parent called @name in the namespace @uri,
+ * or NULL (also for a NULL @parent) */
+xmlNodePtr virXMLNodeGetChildNS(xmlNodePtr parent, const char *name,
+                                const char *uri);
+
+/* Has @node an element child? */
+bool virXMLNodeHasElementChildren(xmlNodePtr node);
+
 /* Append @node (an element) to @buf as the user wrote it, re-indented to
  * the buffer's indentation. Namespaces it inherited are declared on it. */
 void virXMLFormatNode(virBuffer *buf, xmlNodePtr node);

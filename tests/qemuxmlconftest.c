@@ -648,6 +648,8 @@ mymain(void)
     DO_TEST_X86_BOTH("q35-firmware-autoselect");
     /* an i686 guest runs on qemu-system-x86_64, as libvirt runs it */
     DO_TEST_X86_BOTH("i686-pc");
+    /* virtio devices behind the vIOMMU: <driver iommu= ats=> */
+    DO_TEST_X86_BOTH("intel-virtio-iommu-platform");
     DO_TEST_X86_BOTH_FAILURE("q35-scsi-no-controller");
     DO_TEST_X86_BOTH_FAILURE("q35-net-no-model");
     DO_TEST_X86_BOTH_FAILURE("q35-pci-bridge-index");

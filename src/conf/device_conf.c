@@ -236,6 +236,38 @@ virDomainDeviceInfoParseXML(xmlNodePtr node, virDomainDeviceInfo *info,
     return 0;
 }
 
+static const char *const virDomainVirtioDriverAttrs[] = { "iommu", "ats", NULL };
+const virXMLShape virDomainVirtioDriverShape = {
+    "driver", virDomainVirtioDriverAttrs, NULL, false
+};
+
+void
+virDomainVirtioDriverFormatAttrs(virBuffer *attrBuf, const virDomainDeviceInfo *info)
+{
+    if (info->driverIOMMU != VIR_TRISTATE_SWITCH_ABSENT)
+        virBufferAsprintf(attrBuf, " iommu='%s'",
+                          virTristateSwitchTypeToString(info->driverIOMMU));
+    if (info->driverATS != VIR_TRISTATE_SWITCH_ABSENT)
+        virBufferAsprintf(attrBuf, " ats='%s'",
+                          virTristateSwitchTypeToString(info->driverATS));
+}
+
+void
+virDomainVirtioDriverFormat(virBuffer *buf, const virDomainDeviceInfo *info)
+{
+    g_auto(virBuffer) attrBuf = VIR_BUFFER_INITIALIZER;
+    g_auto(virBuffer) childBuf = VIR_BUFFER_INIT_CHILD(buf);
+    xmlNodePtr driver = virXMLNodeGetChild(info->src, "driver");
+
+    virDomainVirtioDriverFormatAttrs(&attrBuf, info);
+    virXMLShapeFormatOpaqueAttrs(&attrBuf, driver, &virDomainVirtioDriverShape);
+    virXMLShapeFormatOpaqueChildren(&childBuf, driver, &virDomainVirtioDriverShape);
+    if (driver)
+        virXMLFormatElementEmpty(buf, "driver", &attrBuf, &childBuf);
+    else
+        virXMLFormatElement(buf, "driver", &attrBuf, &childBuf);
+}
+
 void
 virDomainDeviceInfoFormat(virBuffer *buf, const virDomainDeviceInfo *info)
 {

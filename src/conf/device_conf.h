@@ -97,4 +97,14 @@ void virPCIDeviceAddressFormat(virBuffer *buf, const virPCIDeviceAddress *addr,
 int virDomainDeviceInfoParseXML(xmlNodePtr node, virDomainDeviceInfo *info,
                                 GError **error);
 void virDomainDeviceInfoFormat(virBuffer *buf, const virDomainDeviceInfo *info);
+
+/* The <driver> of a virtio device, as far as the model reads it: iommu=
+ * and ats= (virDomainDeviceInfo driverIOMMU, driverATS) */
+extern const virXMLShape virDomainVirtioDriverShape;
+/* Write that <driver>: the two switches from @info, then what else the
+ * user wrote on it, as written */
+void virDomainVirtioDriverFormat(virBuffer *buf, const virDomainDeviceInfo *info);
+/* The two switches alone (" iommu='on' ats='on'"), for a <driver> whose
+ * other attributes are modeled */
+void virDomainVirtioDriverFormatAttrs(virBuffer *attrBuf, const virDomainDeviceInfo *info);
 void virDomainDeviceInfoClear(virDomainDeviceInfo *info);

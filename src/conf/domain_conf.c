@@ -223,6 +223,7 @@ static const virXMLShape *const virDomainControllerChildren[] = {
     VIR_DOMAIN_INFO_SHAPES, NULL
 };
 static const virXMLShape *const virDomainControllerChildrenNonPCI[] = {
+    &virDomainVirtioDriverShape,
     VIR_DOMAIN_INFO_SHAPES, NULL
 };
 /* <model> and <target> are modeled for PCI controllers only */
@@ -382,6 +383,8 @@ virDomainControllerDefFormat(virBuffer *buf, const virDomainControllerDef *def)
     virXMLShapeFormatOpaqueAttrs(&targetBuf, virXMLNodeGetChild(src, "target"),
                                  &virDomainControllerTargetShape);
     virXMLFormatElement(&childBuf, "target", &targetBuf, NULL);
+    if (def->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI)
+        virDomainVirtioDriverFormat(&childBuf, &def->info);
     virXMLShapeFormatOpaqueChildren(&childBuf, src, virDomainControllerGetShape(def));
     virDomainDeviceInfoFormat(&childBuf, &def->info);
 
@@ -404,7 +407,7 @@ virDomainDiskDefFree(virDomainDiskDef *def)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDiskDef, virDomainDiskDefFree);
 
 static const char *const virDomainDiskAttrs[] = { "type", "device", NULL };
-static const char *const virDomainDiskDriverAttrs[] = { "name", "type", NULL };
+static const char *const virDomainDiskDriverAttrs[] = { "name", "type", "iommu", "ats", NULL };
 static const char *const virDomainDiskSourceAttrs[] = { "file", "dev", NULL };
 static const char *const virDomainDiskTargetAttrs[] = { "dev", "bus", NULL };
 static const virXMLShape virDomainDiskDriverShape = { "driver", virDomainDiskDriverAttrs, NULL, false };
@@ -549,6 +552,7 @@ virDomainDiskDefFormat(virBuffer *buf, const virDomainDiskDef *def)
     if (def->format >= 0)
         virBufferAsprintf(&drvBuf, " type='%s'",
                           virDomainDiskFormatTypeToString(def->format));
+    virDomainVirtioDriverFormatAttrs(&drvBuf, &def->info);
     virXMLShapeFormatOpaqueAttrs(&drvBuf, virXMLNodeGetChild(src, "driver"),
                                  &virDomainDiskDriverShape);
     virXMLFormatElement(&childBuf, "driver", &drvBuf, NULL);
@@ -597,6 +601,7 @@ static const virXMLShape virDomainNetSourceShape = { "source", virDomainNetSourc
 static const virXMLShape virDomainNetModelShape = { "model", virDomainNetModelAttrs, NULL, false };
 static const virXMLShape *const virDomainNetChildren[] = {
     &virDomainNetMacShape, &virDomainNetSourceShape, &virDomainNetModelShape,
+    &virDomainVirtioDriverShape,
     VIR_DOMAIN_INFO_SHAPES, NULL
 };
 static const virXMLShape virDomainNetShape = {
@@ -730,6 +735,7 @@ virDomainNetDefFormat(virBuffer *buf, const virDomainNetDef *def)
     virXMLShapeFormatOpaqueAttrs(&modelBuf, virXMLNodeGetChild(src, "model"),
                                  &virDomainNetModelShape);
     virXMLFormatElement(&childBuf, "model", &modelBuf, NULL);
+    virDomainVirtioDriverFormat(&childBuf, &def->info);
     virXMLShapeFormatOpaqueChildren(&childBuf, src, &virDomainNetShape);
     virDomainDeviceInfoFormat(&childBuf, &def->info);
     virXMLFormatElementEmpty(buf, "interface", &attrBuf, &childBuf);
@@ -905,6 +911,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainMemballoonDef, virDomainMemballoonDefFree
 
 static const char *const virDomainMemballoonAttrs[] = { "model", NULL };
 static const virXMLShape *const virDomainMemballoonChildren[] = {
+    &virDomainVirtioDriverShape,
     VIR_DOMAIN_INFO_SHAPES, NULL
 };
 static const virXMLShape virDomainMemballoonShape = {
@@ -943,6 +950,7 @@ virDomainMemballoonDefFormat(virBuffer *buf, const virDomainMemballoonDef *def)
     virBufferAsprintf(&attrBuf, " model='%s'",
                       virDomainMemballoonModelTypeToString(def->model));
     virXMLShapeFormatOpaqueAttrs(&attrBuf, def->info.src, &virDomainMemballoonShape);
+    virDomainVirtioDriverFormat(&childBuf, &def->info);
     virXMLShapeFormatOpaqueChildren(&childBuf, def->info.src, &virDomainMemballoonShape);
     virDomainDeviceInfoFormat(&childBuf, &def->info);
     virXMLFormatElement(buf, "memballoon", &attrBuf, &childBuf);

@@ -130,6 +130,19 @@ qemuCheckCap(const virQEMUCaps *caps, virQEMUCapsFlags flag,
 
 /* A device that is just its driver, alias and PCI address (xHCI,
  * virtio-scsi, the balloon); @what names it if QEMU lacks the driver */
+/* A virtio device's <driver iommu= ats=>: its DMA through the vIOMMU
+ * (iommu_platform) and ATS, right after "driver" as libvirt writes them */
+static void
+qemuBuildVirtioOptionsProps(qemuJSONProps *props, const virDomainDeviceInfo *info)
+{
+    if (info->driverIOMMU != VIR_TRISTATE_SWITCH_ABSENT)
+        qemuJSONPropsAddBool(props, "iommu_platform",
+                             info->driverIOMMU == VIR_TRISTATE_SWITCH_ON);
+    if (info->driverATS != VIR_TRISTATE_SWITCH_ABSENT)
+        qemuJSONPropsAddBool(props, "ats", info->driverATS == VIR_TRISTATE_SWITCH_ON);
+}
+
+
 static int
 qemuBuildSimplePCIDevice(GPtrArray *args, const virDomainDef *def,
                          const virQEMUCaps *caps, const virDomainDeviceInfo *info,
@@ -142,6 +155,7 @@ qemuBuildSimplePCIDevice(GPtrArray *args, const virDomainDef *def,
         return -1;
     props = qemuJSONPropsNew();
     qemuJSONPropsAddString(props, "driver", driver);
+    qemuBuildVirtioOptionsProps(props, info);
     qemuJSONPropsAddString(props, "id", info->alias);
     qemuDomainDeviceInfoProps(props, def, info);
     qemuJSONPropsAppendArg(args, "-device", props);
@@ -745,6 +759,7 @@ qemuBuildDiskDevice(GPtrArray *args, const virDomainDef *def,
         if (qemuCheckCap(caps, QEMU_CAPS_DEVICE_VIRTIO_BLK_PCI, what, error) < 0)
             return -1;
         qemuJSONPropsAddString(props, "driver", "virtio-blk-pci");
+        qemuBuildVirtioOptionsProps(props, &disk->info);
         qemuDomainPCIAddressProps(props, def, &disk->info);
         break;
 
@@ -873,6 +888,8 @@ qemuBuildNetCommandLine(GPtrArray *args, const virDomainDef *def,
         qemuJSONPropsAppendArg(args, "-netdev", netdev);
 
         qemuJSONPropsAddString(dev, "driver", virtio ? "virtio-net-pci" : "e1000e");
+        if (virtio)
+            qemuBuildVirtioOptionsProps(dev, &net->info);
         qemuJSONPropsAddString(dev, "netdev", netdevId);
         qemuJSONPropsAddString(dev, "id", net->info.alias);
         if (net->mac)

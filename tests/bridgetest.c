@@ -498,6 +498,51 @@ testCorruptedMetadata(const void *opaque)
     return ret;
 }
 
+/* Metadata removed by hand (virsh edit): the overrides the bridge wrote are
+ * reported by bridgeOrphanOverrides, dumpxml gives libvirt's XML as it is;
+ * a domain with its metadata has no such report */
+static int
+testRemovedMetadata(const void *opaque)
+{
+    const testCase *tc = opaque;
+    g_autofree char *path = virTestDataPathFormat("qemuxmlconfdata", "%s.xml", tc->name);
+    g_autofree char *raw = virTestLoadFile(path);
+    g_autofree char *xml = raw ? testAdaptTCG(raw) : NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GRegex) re = g_regex_new("<metadata>.*</metadata>", G_REGEX_DOTALL, 0, NULL);
+    g_autofree char *conv = NULL;
+    g_autofree char *edited = NULL;
+    g_autofree char *name = NULL;
+    g_autofree char *back = NULL;
+    g_auto(GStrv) before = NULL;
+    g_auto(GStrv) after = NULL;
+    g_autofree char *joined = NULL;
+    int ret = -1;
+
+    if (!xml || !(conv = bridgeDomainConvert(conn, xml, path, &tc->opts, &err)))
+        return testFail("convert", err);
+    before = bridgeOrphanOverrides(conv);
+    edited = g_regex_replace_literal(re, conv, -1, 0, "", 0, NULL);
+    if (before[0] || g_str_equal(edited, conv) ||
+        !(name = bridgeConnDefine(conn, edited, &err))) {
+        g_printerr("metadata: %s\n", before[0] ? "reported while present" : "not removed");
+        return testFail("plain define", err);
+    }
+    if (!(back = bridgeDomainDumpXML(conn, name, true, &err))) {
+        testFail("dumpxml", err);
+        goto cleanup;
+    }
+    after = bridgeOrphanOverrides(back);
+    joined = g_strjoinv(",", after);
+    if (testCompare("ua-iommu0", joined, "overrides without metadata") < 0)
+        goto cleanup;
+    ret = 0;
+ cleanup:
+    g_clear_error(&err);
+    bridgeConnRemove(conn, name, &err);
+    return ret;
+}
+
 /* qom-get @prop of @path on the running domain: its JSON value */
 static char *
 testQOMGet(const char *name, const char *path, const char *prop, GError **err)
@@ -819,6 +864,8 @@ mymain(void)
         virTestRun("edited override reported", testEditedOverride,
                    testCaseNew(cases, "intel-scalable-mode", "x86_64")) < 0 ||
         virTestRun("corrupted metadata reported", testCorruptedMetadata,
+                   testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
+        virTestRun("removed metadata reported", testRemovedMetadata,
                    testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
         virTestRun("name exists: libvirt refuses, nothing changes", testNameExists,
                    testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||

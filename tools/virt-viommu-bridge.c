@@ -69,6 +69,8 @@ vvCmdDumpxml(int argc, char **argv)
     g_autoptr(bridgeConn) conn = NULL;
     g_autoptr(GError) err = NULL;
     g_autofree char *xml = NULL;
+    g_auto(GStrv) orphans = NULL;
+    size_t i;
 
     if (!vvParseOptions("dumpxml", "NAME", entries, &argc, &argv))
         return VIRT_VIOMMU_EXIT_ENV;
@@ -78,6 +80,11 @@ vvCmdDumpxml(int argc, char **argv)
         !(xml = bridgeDomainDumpXML(conn, argv[1], inactive, &err)))
         return vvReportError(err);
     vvPrint(xml);
+    /* reported, not hidden: the metadata of a bridge-defined vIOMMU is gone */
+    orphans = bridgeOrphanOverrides(xml);
+    for (i = 0; orphans[i]; i++)
+        fprintf(stderr, _("warning: <iommu> '%1$s' carries a <qemu:override> like the ones 'virt-viommu define' writes, but the domain has no virt-viommu metadata: if it was defined through virt-viommu, the metadata was removed (virsh edit?) and its nesting/PASID attributes cannot be given back; define the domain again with 'virt-viommu define'\n"),
+                orphans[i]);
     return VIRT_VIOMMU_EXIT_OK;
 }
 

@@ -218,7 +218,7 @@ bridgeAssignAlias(xmlNodePtr iommu, bridgeIOMMUPlan *plan, size_t idx)
         xmlUnlinkNode(alias);
         xmlFreeNode(alias);
     }
-    plan->alias = g_strdup_printf("%siommu%zu", VIR_DOMAIN_USER_ALIAS_PREFIX, idx);
+    plan->alias = g_strdup_printf(BRIDGE_IOMMU_ALIAS_PREFIX "%zu", idx);
     plan->aliasGenerated = true;
     alias = xmlNewChild(iommu, NULL, BAD_CAST "alias", NULL);
     xmlNewProp(alias, BAD_CAST "name", BAD_CAST plan->alias);

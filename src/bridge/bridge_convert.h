@@ -21,6 +21,8 @@
 #define BRIDGE_NS_URI "http://libvirt-viommu.org/xmlns/domain/1.0"
 #define BRIDGE_NS_PREFIX "viommu"
 #define BRIDGE_QEMU_NS_URI "http://libvirt.org/schemas/domain/qemu/1.0"
+/* the user alias the conversion gives a vIOMMU that has none: ua-iommuN */
+#define BRIDGE_IOMMU_ALIAS_PREFIX "ua-iommu"
 
 /* What the connected libvirt understands, asked from the connection. */
 typedef struct {
@@ -85,6 +87,13 @@ char *bridgeRestore(const char *xml, GError **error);
 
 /* Does @xml carry metadata of ours? (a cheap text check) */
 bool bridgeHasMetadata(const char *xml);
+
+/* The vIOMMU aliases (ua-iommuN, the conversion's) that carry a
+ * <qemu:override> in a domain without virt-viommu metadata: overrides the
+ * bridge made whose metadata was removed since (virsh edit?); the
+ * extension attributes they came from cannot be given back. Empty when
+ * the domain has our metadata or no such override. */
+GStrv bridgeOrphanOverrides(const char *xml);
 
 /* The check of a domain XML as libvirt holds it (the hook's): the metadata
  * and the overrides agree, and the user's domain passes every check. */

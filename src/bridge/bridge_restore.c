@@ -241,6 +241,32 @@ bridgeRestore(const char *xml, GError **error)
     return ret;
 }
 
+GStrv
+bridgeOrphanOverrides(const char *xml)
+{
+    g_autoptr(GPtrArray) aliases = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(xmlDoc) doc = NULL;
+    xmlNodePtr root;
+    xmlNodePtr override;
+    xmlNodePtr dev;
+
+    if (!bridgeHasMetadata(xml) && (doc = virXMLParse(NULL, xml, "domain", NULL))) {
+        root = xmlDocGetRootElement(doc);
+        override = virXMLNodeGetChildNS(root, "override", BRIDGE_QEMU_NS_URI);
+        for (dev = override ? override->children : NULL; dev; dev = dev->next) {
+            g_autofree char *alias = NULL;
+
+            if (dev->type != XML_ELEMENT_NODE || !xmlStrEqual(dev->name, BAD_CAST "device"))
+                continue;
+            alias = virXMLPropString(dev, "alias");
+            if (alias && g_str_has_prefix(alias, BRIDGE_IOMMU_ALIAS_PREFIX))
+                g_ptr_array_add(aliases, g_steal_pointer(&alias));
+        }
+    }
+    g_ptr_array_add(aliases, NULL);
+    return (GStrv)g_ptr_array_free(g_steal_pointer(&aliases), FALSE);
+}
+
 int
 bridgeDomainCheck(const char *xml, const char *what,
                   const qemuDomainPrepareOptions *opts, GError **error)

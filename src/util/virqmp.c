@@ -452,6 +452,11 @@ virQMPWriteAll(virQMP *qmp, const char *data, size_t len, gint64 deadline,
         done = send(qmp->sock, data, len, MSG_NOSIGNAL);
         if (done < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
+        /* QEMU went away before reading what we say (it refused its
+         * options, say): the same report as when the monitor closes while
+         * we read, whichever of the two a loaded machine makes us see */
+        if (done < 0 && (errno == EPIPE || errno == ECONNRESET))
+            return virQMPReportDeath(qmp, _("closed the QMP monitor"), false, error);
         if (done < 0)
             return virReportSystemError(error, errno, "%s",
                                         _("cannot write to the QMP monitor"));

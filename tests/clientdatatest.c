@@ -41,19 +41,6 @@ static const char *const clientdataNotYetAccepted[] = {
     NULL,
 };
 
-static char *
-testTool(void)
-{
-    const char *tool = g_getenv("VIRT_VIOMMU");
-    const char *builddir = g_getenv("abs_top_builddir");
-
-    if (tool)
-        return g_strdup(tool);
-    if (builddir)
-        return g_build_filename(builddir, "tools", "virt-viommu", NULL);
-    return NULL;
-}
-
 /* argv for `virt-viommu CMD [caps and host options] NAME.xml` */
 static GPtrArray *
 testArgv(const char *tool, const char *cmd, const char *name)
@@ -112,7 +99,7 @@ static int
 testValidate(const void *opaque)
 {
     const char *name = opaque;
-    g_autofree char *tool = testTool();
+    g_autofree char *tool = virTestToolPath();
     g_autoptr(GPtrArray) argv = NULL;
 
     if (!tool) {
@@ -129,7 +116,7 @@ static int
 testExplain(const void *opaque)
 {
     const char *name = opaque;
-    g_autofree char *tool = testTool();
+    g_autofree char *tool = virTestToolPath();
     g_autofree char *outPath = virTestDataPathFormat(DATADIR, "%s.explain", name);
     g_autoptr(GPtrArray) argv = NULL;
 

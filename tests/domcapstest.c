@@ -220,24 +220,11 @@ cliExpand(const char *arg)
     return g_strdup(arg);
 }
 
-static char *
-cliTool(void)
-{
-    const char *tool = g_getenv("VIRT_VIOMMU");
-    const char *builddir = g_getenv("abs_top_builddir");
-
-    if (tool)
-        return g_strdup(tool);
-    if (builddir)
-        return g_build_filename(builddir, "tools", "virt-viommu", NULL);
-    return NULL;
-}
-
 static int
 testCLI(const void *opaque)
 {
     const cliCase *c = opaque;
-    g_autofree char *tool = cliTool();
+    g_autofree char *tool = virTestToolPath();
     g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *outPath = c->out ? virTestDataPath(DATADIR, c->out) : NULL;
     size_t i;

@@ -221,6 +221,19 @@ virTestCompareErrorToFile(const GError *err, const char *path)
     return virTestCompareToFile(actual, path);
 }
 
+char *
+virTestToolPath(void)
+{
+    const char *tool = g_getenv("VIRT_VIOMMU");
+    const char *builddir = g_getenv("abs_top_builddir");
+
+    if (tool)
+        return g_strdup(tool);
+    if (builddir)
+        return g_build_filename(builddir, "tools", "virt-viommu", NULL);
+    return NULL;
+}
+
 int
 virTestRunCommand(const char *const *argv, int status, const char *expectErr,
                   const char *outPath)

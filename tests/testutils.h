@@ -53,6 +53,11 @@ int virTestDifference(const char *expect, const char *actual,
  * virTestCompareToFile) */
 int virTestCompareErrorToFile(const GError *err, const char *path);
 
+/* The virt-viommu binary under test: $VIRT_VIOMMU, else the build tree's
+ * ($abs_top_builddir/tools/virt-viommu); NULL when neither is set.
+ * Caller frees. */
+char *virTestToolPath(void);
+
 /* Run the program @argv (NULL-terminated, argv[0] a path) and check what
  * it did: exit status @status, standard error exactly @expectErr (NULL:
  * empty) and standard output the content of @outPath (virTestCompareToFile)

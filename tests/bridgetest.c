@@ -353,6 +353,27 @@ testUnknownURI(const void *opaque)
     return 0;
 }
 
+/* dumpxml and start of the defined domain @name both refuse with @expect */
+static int
+testDumpAndStartRefuse(const testCase *tc, const char *name, const char *expect)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *back = NULL;
+
+    if ((back = bridgeDomainDumpXML(conn, name, true, &err))) {
+        g_printerr("dumpxml did not report: %s\n", expect);
+        return -1;
+    }
+    if (testCompare(expect, err->message, "dumpxml error") < 0)
+        return -1;
+    g_clear_error(&err);
+    if (bridgeDomainStart(conn, name, &tc->opts, &err) == 0) {
+        g_printerr("started although: %s\n", expect);
+        return -1;
+    }
+    return testCompare(expect, err->message, "start error");
+}
+
 /* An override edited behind our back: dumpxml and start report it */
 static int
 testEditedOverride(const void *opaque)
@@ -365,7 +386,6 @@ testEditedOverride(const void *opaque)
     g_autofree char *conv = NULL;
     g_autofree char *edited = NULL;
     g_autofree char *name = NULL;
-    g_autofree char *back = NULL;
     g_autoptr(GRegex) re = g_regex_new("(<qemu:property name=\"((x-)?scalable-mode)\" type=\"bool\" value=)\"true\"",
                                        0, 0, NULL);
     g_autoptr(GMatchInfo) match = NULL;
@@ -387,22 +407,7 @@ testEditedOverride(const void *opaque)
     }
     if (!(name = bridgeConnDefine(conn, edited, &err)))
         return testFail("plain define", err);
-    if ((back = bridgeDomainDumpXML(conn, name, true, &err))) {
-        g_printerr("dumpxml hid the disagreement\n");
-        goto cleanup;
-    }
-    if (testCompare(expect, err->message, "dumpxml error") < 0)
-        goto cleanup;
-    g_clear_error(&err);
-    if (bridgeDomainStart(conn, name, &tc->opts, &err) == 0) {
-        g_printerr("started despite the disagreement\n");
-        goto cleanup;
-    }
-    if (testCompare(expect, err->message, "start error") < 0)
-        goto cleanup;
-    ret = 0;
- cleanup:
-    g_clear_error(&err);
+    ret = testDumpAndStartRefuse(tc, name, expect);
     bridgeConnRemove(conn, name, &err);
     return ret;
 }
@@ -469,7 +474,6 @@ testCorruptedMetadata(const void *opaque)
     g_autofree char *conv = NULL;
     g_autofree char *edited = NULL;
     g_autofree char *name = NULL;
-    g_autofree char *back = NULL;
     const char *expect = "XML error: the virt-viommu metadata is corrupted: an <iommu> record has no alias=";
     int ret = -1;
 
@@ -478,22 +482,7 @@ testCorruptedMetadata(const void *opaque)
     edited = g_regex_replace_literal(re, conv, -1, 0, "<viommu:iommu", 0, NULL);
     if (g_str_equal(edited, conv) || !(name = bridgeConnDefine(conn, edited, &err)))
         return testFail("plain define", err);
-    if ((back = bridgeDomainDumpXML(conn, name, true, &err))) {
-        g_printerr("dumpxml accepted corrupted metadata\n");
-        goto cleanup;
-    }
-    if (testCompare(expect, err->message, "dumpxml error") < 0)
-        goto cleanup;
-    g_clear_error(&err);
-    if (bridgeDomainStart(conn, name, &tc->opts, &err) == 0) {
-        g_printerr("started with corrupted metadata\n");
-        goto cleanup;
-    }
-    if (testCompare(expect, err->message, "start error") < 0)
-        goto cleanup;
-    ret = 0;
- cleanup:
-    g_clear_error(&err);
+    ret = testDumpAndStartRefuse(tc, name, expect);
     bridgeConnRemove(conn, name, &err);
     return ret;
 }

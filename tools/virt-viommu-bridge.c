@@ -83,7 +83,7 @@ vvCmdDumpxml(int argc, char **argv)
     /* reported, not hidden: the metadata of a bridge-defined vIOMMU is gone */
     orphans = bridgeOrphanOverrides(xml);
     for (i = 0; orphans[i]; i++)
-        fprintf(stderr, _("warning: <iommu> '%1$s' carries a <qemu:override> like the ones 'virt-viommu define' writes, but the domain has no virt-viommu metadata: if it was defined through virt-viommu, the metadata was removed (virsh edit?) and its nesting/PASID attributes cannot be given back; define the domain again with 'virt-viommu define'\n"),
+        fprintf(stderr, _("warning: the device '%1$s' carries a <qemu:override> like the ones 'virt-viommu define' writes, but the domain has no virt-viommu metadata: if it was defined through virt-viommu, the metadata was removed (virsh edit?) and its extension attributes (nesting, PASID, vpasidCapOffset) cannot be given back; define the domain again with 'virt-viommu define'\n"),
                 orphans[i]);
     return VIRT_VIOMMU_EXIT_OK;
 }

@@ -41,6 +41,40 @@ static const bridgeLibvirtAttr bridgeLibvirtIOMMUElems[] = {
     { "granule", BRIDGE_LIBVIRT_12_8 },
 };
 
+/* <hostdev><driver> attributes libvirt knows (vpasidCapOffset is ours) */
+static const bridgeLibvirtAttr bridgeLibvirtHostdevAttrs[] = {
+    { "name", 0 }, { "model", 0 }, { "iommufd", BRIDGE_LIBVIRT_12_1 },
+};
+
+struct _bridgeDeviceKind {
+    const char *element;              /* <iommu>, <hostdev> */
+    const char *aliasPrefix;          /* the user alias the conversion gives */
+    const bridgeLibvirtAttr *attrs;   /* the <driver> attributes libvirt knows */
+    size_t nattrs;
+    const bridgeLibvirtAttr *elems;   /* the <driver> children libvirt knows */
+    size_t nelems;
+    bool aliasAlways;                 /* an alias even when nothing was removed */
+    bool overrideExact;               /* remove the properties only libvirt sets */
+};
+
+/* Every vIOMMU is converted: virt-viommu decides all of its properties. */
+static const bridgeDeviceKind bridgeIOMMUKind = {
+    "iommu", BRIDGE_IOMMU_ALIAS_PREFIX,
+    bridgeLibvirtIOMMUAttrs, G_N_ELEMENTS(bridgeLibvirtIOMMUAttrs),
+    bridgeLibvirtIOMMUElems, G_N_ELEMENTS(bridgeLibvirtIOMMUElems),
+    true, true,
+};
+
+/* A hostdev only when it holds something libvirt lacks; libvirt's own
+ * properties of it (bootindex, failover, ...) come from parts of the
+ * domain the model leaves to libvirt and are kept. */
+static const bridgeDeviceKind bridgeHostdevKind = {
+    "hostdev", BRIDGE_HOSTDEV_ALIAS_PREFIX,
+    bridgeLibvirtHostdevAttrs, G_N_ELEMENTS(bridgeLibvirtHostdevAttrs),
+    NULL, 0,
+    false, false,
+};
+
 /* <iommu model=...> values, when the domain capabilities do not list them */
 static const bridgeLibvirtAttr bridgeLibvirtIOMMUModels[] = {
     { "intel", 0 }, { "smmuv3", 0 }, { "virtio", 0 },
@@ -51,9 +85,10 @@ static const bridgeLibvirtAttr bridgeLibvirtIOMMUModels[] = {
  * devices libvirt creates, not the properties of one. */
 static const char *const bridgeStructuralAttrs[] = { "pciBus", NULL };
 
-/* Keys of a -device value that are addressing, not behaviour */
+/* Keys of a -device value that are addressing, not behaviour, and the
+ * file descriptors libvirt passes at start (placeholders in ours) */
 static const char *const bridgeIgnoredKeys[] = {
-    "id", "bus", "addr", "primary-bus", "multifunction", NULL
+    "id", "bus", "addr", "primary-bus", "multifunction", "fd", NULL
 };
 
 void
@@ -70,7 +105,7 @@ bridgeVersionString(unsigned long version)
 }
 
 static void
-bridgeIOMMUPlanFree(bridgeIOMMUPlan *plan)
+bridgeDevicePlanFree(bridgeDevicePlan *plan)
 {
     if (!plan)
         return;
@@ -81,16 +116,26 @@ bridgeIOMMUPlanFree(bridgeIOMMUPlan *plan)
     g_free(plan);
 }
 
+static bridgeDevicePlan *
+bridgeDevicePlanNew(const bridgeDeviceKind *kind, xmlNodePtr elem,
+                    const char *ourId)
+{
+    bridgeDevicePlan *plan = g_new0(bridgeDevicePlan, 1);
+
+    plan->kind = kind;
+    plan->elem = elem;
+    plan->ourId = g_strdup(ourId);
+    plan->removed = g_ptr_array_new_with_free_func(g_free);
+    plan->removedElems = g_ptr_array_new_with_free_func((GDestroyNotify)xmlFreeNode);
+    return plan;
+}
+
 void
 bridgeConversionFree(bridgeConversion *conv)
 {
-    size_t i;
-
     if (!conv)
         return;
-    for (i = 0; i < conv->niommus; i++)
-        bridgeIOMMUPlanFree(conv->iommus[i]);
-    g_free(conv->iommus);
+    g_ptr_array_unref(conv->plans);
     g_free(conv);
 }
 
@@ -138,64 +183,89 @@ bridgeCheckModel(xmlNodePtr iommu, const bridgeLibvirtFacts *facts,
                           have, model);
 }
 
-/* Is the <driver> attribute @name one the connected libvirt knows? */
+/* Is the <driver> attribute @name of @elem one the connected libvirt
+ * knows? */
 static bool
-bridgeLibvirtKnows(const char *name, const bridgeLibvirtFacts *facts,
+bridgeLibvirtKnows(const bridgeDeviceKind *kind, xmlNodePtr elem,
+                   const char *name, const bridgeLibvirtFacts *facts,
                    unsigned long *minVersion)
 {
-    const bridgeLibvirtAttr *a = bridgeFindAttr(bridgeLibvirtIOMMUAttrs,
-                                                G_N_ELEMENTS(bridgeLibvirtIOMMUAttrs),
-                                                name);
+    const bridgeLibvirtAttr *a = bridgeFindAttr(kind->attrs, kind->nattrs, name);
 
     *minVersion = a ? a->minVersion : 0;
-    return a && facts->version >= a->minVersion;
+    if (!a || facts->version < a->minVersion)
+        return false;
+    /* libvirt 11.3 takes no <driver> attribute for virtio-iommu */
+    if (kind == &bridgeIOMMUKind && facts->version < BRIDGE_LIBVIRT_12_8) {
+        g_autofree char *model = virXMLPropString(elem, "model");
+
+        return g_strcmp0(model, "virtio") != 0;
+    }
+    return true;
 }
 
 static int
-bridgeStripDriver(xmlNodePtr iommu, bridgeIOMMUPlan *plan,
-                  const bridgeLibvirtFacts *facts, GError **error)
+bridgeStripAttrs(xmlNodePtr driver, bridgeDevicePlan *plan,
+                 const bridgeLibvirtFacts *facts, GError **error)
 {
-    xmlNodePtr driver = virXMLNodeGetChild(iommu, "driver");
-    g_autofree char *model = virXMLPropString(iommu, "model");
     xmlAttrPtr attr;
     xmlAttrPtr next;
-    xmlNodePtr child;
-    xmlNodePtr nextChild;
 
-    for (attr = driver ? driver->properties : NULL; attr; attr = next) {
+    for (attr = driver->properties; attr; attr = next) {
         const char *name = (const char *)attr->name;
         unsigned long minVersion;
 
         next = attr->next;
-        /* libvirt 11.3 takes no <driver> attribute for virtio-iommu */
-        if (bridgeLibvirtKnows(name, facts, &minVersion) &&
-            (g_strcmp0(model, "virtio") != 0 || facts->version >= BRIDGE_LIBVIRT_12_8))
+        if (bridgeLibvirtKnows(plan->kind, plan->elem, name, facts, &minVersion))
             continue;
         if (minVersion && g_strv_contains(bridgeStructuralAttrs, name)) {
             g_autofree char *need = bridgeVersionString(minVersion);
             g_autofree char *have = bridgeVersionString(facts->version);
             return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                                  _("<iommu><driver %1$s=...> needs libvirt %2$s or newer, which creates the device it asks for; the connected libvirt is %3$s"),
-                                  name, need, have);
+                                  _("<%1$s><driver %2$s=...> needs libvirt %3$s or newer, which creates the device it asks for; the connected libvirt is %4$s"),
+                                  plan->kind->element, name, need, have);
         }
         g_ptr_array_add(plan->removed, g_strdup(name));
         g_ptr_array_add(plan->removed, virXMLPropString(driver, name));
         xmlRemoveProp(attr);
     }
-    for (child = driver ? xmlFirstElementChild(driver) : NULL; child; child = nextChild) {
-        const bridgeLibvirtAttr *e = bridgeFindAttr(bridgeLibvirtIOMMUElems,
-                                                    G_N_ELEMENTS(bridgeLibvirtIOMMUElems),
+    return 0;
+}
+
+static void
+bridgeStripElems(xmlNodePtr driver, bridgeDevicePlan *plan,
+                 const bridgeLibvirtFacts *facts)
+{
+    xmlNodePtr child;
+    xmlNodePtr next;
+
+    for (child = xmlFirstElementChild(driver); child; child = next) {
+        const bridgeLibvirtAttr *e = bridgeFindAttr(plan->kind->elems, plan->kind->nelems,
                                                     (const char *)child->name);
 
-        nextChild = xmlNextElementSibling(child);
+        next = xmlNextElementSibling(child);
         if (e && facts->version >= e->minVersion)
             continue;
         xmlUnlinkNode(child);
         g_ptr_array_add(plan->removedElems, child);
     }
+}
+
+/* Remove from the device's <driver> what the connected libvirt lacks */
+static int
+bridgeStripDriver(bridgeDevicePlan *plan, const bridgeLibvirtFacts *facts,
+                  GError **error)
+{
+    xmlNodePtr driver = virXMLNodeGetChild(plan->elem, "driver");
+
+    if (!driver)
+        return 0;
+    if (bridgeStripAttrs(driver, plan, facts, error) < 0)
+        return -1;
+    bridgeStripElems(driver, plan, facts);
     /* an empty <driver/> is not in every libvirt's grammar (11.3 has none
      * for virtio): drop it, the reverse writes it back */
-    if (driver && !driver->properties && !xmlFirstElementChild(driver) &&
+    if (!driver->properties && !xmlFirstElementChild(driver) &&
         (plan->removed->len || plan->removedElems->len)) {
         xmlUnlinkNode(driver);
         xmlFreeNode(driver);
@@ -203,11 +273,26 @@ bridgeStripDriver(xmlNodePtr iommu, bridgeIOMMUPlan *plan,
     return 0;
 }
 
-static void
-bridgeAssignAlias(xmlNodePtr iommu, bridgeIOMMUPlan *plan, size_t idx)
+static bool
+bridgeAliasInUse(xmlNodePtr root, const char *name)
 {
-    xmlNodePtr alias = virXMLNodeGetChild(iommu, "alias");
+    g_autoptr(xmlXPathContext) ctxt = xmlXPathNewContext(root->doc);
+    g_autoptr(xmlXPathObject) obj = NULL;
+    g_autofree char *expr = g_strdup_printf("count(//devices/*/alias[@name='%s'])", name);
+
+    ctxt->node = root;
+    obj = xmlXPathEvalExpression(BAD_CAST expr, ctxt);
+    return obj && obj->floatval > 0;
+}
+
+/* The device's user alias: its own ua- one, or a new one
+ * (prefix + the lowest number no device of the domain uses) */
+static void
+bridgeAssignAlias(xmlNodePtr root, bridgeDevicePlan *plan)
+{
+    xmlNodePtr alias = virXMLNodeGetChild(plan->elem, "alias");
     g_autofree char *name = alias ? virXMLPropString(alias, "name") : NULL;
+    size_t n = 0;
 
     if (name && g_str_has_prefix(name, VIR_DOMAIN_USER_ALIAS_PREFIX)) {
         plan->alias = g_steal_pointer(&name);
@@ -218,9 +303,12 @@ bridgeAssignAlias(xmlNodePtr iommu, bridgeIOMMUPlan *plan, size_t idx)
         xmlUnlinkNode(alias);
         xmlFreeNode(alias);
     }
-    plan->alias = g_strdup_printf(BRIDGE_IOMMU_ALIAS_PREFIX "%zu", idx);
+    do {
+        g_free(plan->alias);
+        plan->alias = g_strdup_printf("%s%zu", plan->kind->aliasPrefix, n++);
+    } while (bridgeAliasInUse(root, plan->alias));
     plan->aliasGenerated = true;
-    alias = xmlNewChild(iommu, NULL, BAD_CAST "alias", NULL);
+    alias = xmlNewChild(plan->elem, NULL, BAD_CAST "alias", NULL);
     xmlNewProp(alias, BAD_CAST "name", BAD_CAST plan->alias);
 }
 
@@ -256,6 +344,26 @@ bridgeCheckIOMMUFD(const virDomainDef *def, const bridgeLibvirtFacts *facts,
     return 0;
 }
 
+/* Convert @elem (the device's element in the kept document) as a
+ * @kind, and add its plan to @conv. */
+static int
+bridgeConvertDevice(bridgeConversion *conv, xmlNodePtr root,
+                    const bridgeDeviceKind *kind, xmlNodePtr elem,
+                    const char *ourId, const bridgeLibvirtFacts *facts,
+                    GError **error)
+{
+    bridgeDevicePlan *plan = bridgeDevicePlanNew(kind, elem, ourId);
+
+    g_ptr_array_add(conv->plans, plan);
+    if (kind == &bridgeIOMMUKind && bridgeCheckModel(elem, facts, error) < 0)
+        return -1;
+    if (bridgeStripDriver(plan, facts, error) < 0)
+        return -1;
+    if (kind->aliasAlways || plan->removed->len || plan->removedElems->len)
+        bridgeAssignAlias(root, plan);
+    return 0;
+}
+
 bridgeConversion *
 bridgeConvertPrepare(virDomainDef *def, const bridgeLibvirtFacts *facts,
                      GError **error)
@@ -263,24 +371,25 @@ bridgeConvertPrepare(virDomainDef *def, const bridgeLibvirtFacts *facts,
     g_autoptr(bridgeConversion) conv = g_new0(bridgeConversion, 1);
     size_t i;
 
+    conv->plans = g_ptr_array_new_with_free_func((GDestroyNotify)bridgeDevicePlanFree);
     if (bridgeCheckIOMMUFD(def, facts, error) < 0)
         return NULL;
-    conv->iommus = g_new0(bridgeIOMMUPlan *, def->niommus);
     for (i = 0; i < def->niommus; i++) {
-        virDomainIOMMUDef *iommu = def->iommus[i];
-        bridgeIOMMUPlan *plan = g_new0(bridgeIOMMUPlan, 1);
+        const virDomainIOMMUDef *iommu = def->iommus[i];
 
-        conv->iommus[conv->niommus++] = plan;
-        plan->iommu = iommu->info.src;
-        plan->ourId = g_strdup(iommu->info.alias);
-        plan->removed = g_ptr_array_new_with_free_func(g_free);
-        plan->removedElems = g_ptr_array_new_with_free_func((GDestroyNotify)xmlFreeNode);
-        if (!plan->iommu)
-            continue;   /* added by post-parse: libvirt adds it too */
-        if (bridgeCheckModel(plan->iommu, facts, error) < 0 ||
-            bridgeStripDriver(plan->iommu, plan, facts, error) < 0)
+        /* added by post-parse: libvirt adds it too */
+        if (iommu->info.src &&
+            bridgeConvertDevice(conv, def->src, &bridgeIOMMUKind, iommu->info.src,
+                                iommu->info.alias, facts, error) < 0)
             return NULL;
-        bridgeAssignAlias(plan->iommu, plan, i);
+    }
+    for (i = 0; i < def->nhostdevs; i++) {
+        const virDomainHostdevDef *hostdev = def->hostdevs[i];
+
+        if (hostdev->info.src &&
+            bridgeConvertDevice(conv, def->src, &bridgeHostdevKind, hostdev->info.src,
+                                hostdev->info.alias, facts, error) < 0)
+            return NULL;
     }
     return g_steal_pointer(&conv);
 }
@@ -391,13 +500,33 @@ bridgeMetadataDomain(xmlNodePtr root)
     return dom;
 }
 
+/* One <qemu:property> of the device's override, and its record */
+static void
+bridgeAddProperty(xmlNodePtr root, const bridgeDevicePlan *plan,
+                  xmlNodePtr record, const char *key, const char *type,
+                  const char *value)
+{
+    xmlNodePtr fe = bridgeOverrideFrontend(root, plan->alias);
+    xmlNodePtr prop = xmlNewChild(fe, fe->ns, BAD_CAST "property", NULL);
+    xmlNodePtr rec = xmlNewChild(record, record->ns, BAD_CAST "property", NULL);
+
+    xmlNewProp(prop, BAD_CAST "name", BAD_CAST key);
+    xmlNewProp(prop, BAD_CAST "type", BAD_CAST type);
+    xmlNewProp(rec, BAD_CAST "name", BAD_CAST key);
+    xmlNewProp(rec, BAD_CAST "type", BAD_CAST type);
+    if (value) {
+        xmlNewProp(prop, BAD_CAST "value", BAD_CAST value);
+        xmlNewProp(rec, BAD_CAST "value", BAD_CAST value);
+    }
+}
+
 static int
-bridgeAddOverrides(xmlNodePtr root, bridgeIOMMUPlan *plan, JsonObject *ours,
-                   JsonObject *theirs, xmlNodePtr record, GError **error)
+bridgeAddOverrides(xmlNodePtr root, const bridgeDevicePlan *plan,
+                   JsonObject *ours, JsonObject *theirs, xmlNodePtr record,
+                   GError **error)
 {
     g_autoptr(GList) keys = json_object_get_members(ours);
     g_autoptr(GList) theirKeys = json_object_get_members(theirs);
-    xmlNsPtr ns = record->ns;
     GList *k;
 
     for (k = keys; k; k = k->next) {
@@ -406,44 +535,48 @@ bridgeAddOverrides(xmlNodePtr root, bridgeIOMMUPlan *plan, JsonObject *ours,
         JsonNode *lv = json_object_get_member(theirs, key);
         g_autofree char *value = NULL;
         const char *type = NULL;
-        xmlNodePtr prop;
-        xmlNodePtr rec;
 
         if (g_strv_contains(bridgeIgnoredKeys, key) ||
             (lv && bridgeNodeEqual(mine, lv)))
             continue;
         if (bridgePropertyTypeValue(key, mine, &type, &value, error) < 0)
             return -1;
-        prop = xmlNewChild(bridgeOverrideFrontend(root, plan->alias),
-                           xmlSearchNsByHref(root->doc, root, BAD_CAST BRIDGE_QEMU_NS_URI),
-                           BAD_CAST "property", NULL);
-        rec = xmlNewChild(record, ns, BAD_CAST "property", NULL);
-        xmlNewProp(prop, BAD_CAST "name", BAD_CAST key);
-        xmlNewProp(prop, BAD_CAST "type", BAD_CAST type);
-        xmlNewProp(prop, BAD_CAST "value", BAD_CAST value);
-        xmlNewProp(rec, BAD_CAST "name", BAD_CAST key);
-        xmlNewProp(rec, BAD_CAST "type", BAD_CAST type);
-        xmlNewProp(rec, BAD_CAST "value", BAD_CAST value);
+        bridgeAddProperty(root, plan, record, key, type, value);
     }
+    if (!plan->kind->overrideExact)
+        return 0;
     /* what libvirt sets and virt-viommu does not: removed */
     for (k = theirKeys; k; k = k->next) {
         const char *key = k->data;
-        xmlNodePtr prop;
-        xmlNodePtr rec;
 
         if (g_strv_contains(bridgeIgnoredKeys, key) ||
             json_object_has_member(ours, key))
             continue;
-        prop = xmlNewChild(bridgeOverrideFrontend(root, plan->alias),
-                           xmlSearchNsByHref(root->doc, root, BAD_CAST BRIDGE_QEMU_NS_URI),
-                           BAD_CAST "property", NULL);
-        rec = xmlNewChild(record, ns, BAD_CAST "property", NULL);
-        xmlNewProp(prop, BAD_CAST "name", BAD_CAST key);
-        xmlNewProp(prop, BAD_CAST "type", BAD_CAST "remove");
-        xmlNewProp(rec, BAD_CAST "name", BAD_CAST key);
-        xmlNewProp(rec, BAD_CAST "type", BAD_CAST "remove");
+        bridgeAddProperty(root, plan, record, key, "remove", NULL);
     }
     return 0;
+}
+
+/* <viommu:iommu|hostdev alias=...><viommu:driver .../> of @plan */
+static xmlNodePtr
+bridgeAddRecord(xmlNodePtr root, const bridgeDevicePlan *plan)
+{
+    xmlNodePtr dom = bridgeMetadataDomain(root);
+    xmlNodePtr record = xmlNewChild(dom, dom->ns, BAD_CAST plan->kind->element, NULL);
+    xmlNodePtr drv;
+    size_t j;
+
+    xmlNewProp(record, BAD_CAST "alias", BAD_CAST plan->alias);
+    if (plan->aliasGenerated)
+        xmlNewProp(record, BAD_CAST "generatedAlias", BAD_CAST "yes");
+    drv = xmlNewChild(record, record->ns, BAD_CAST "driver", NULL);
+    for (j = 0; j + 1 < plan->removed->len; j += 2)
+        xmlNewProp(drv, BAD_CAST g_ptr_array_index(plan->removed, j),
+                   BAD_CAST g_ptr_array_index(plan->removed, j + 1));
+    for (j = 0; j < plan->removedElems->len; j++)
+        xmlAddChild(drv, xmlDocCopyNode(g_ptr_array_index(plan->removedElems, j),
+                                        root->doc, 1));
+    return record;
 }
 
 int
@@ -453,33 +586,21 @@ bridgeConvertFinish(virDomainDef *def, bridgeConversion *conv,
     xmlNodePtr root = def->src;
     size_t i;
 
-    for (i = 0; i < conv->niommus; i++) {
-        bridgeIOMMUPlan *plan = conv->iommus[i];
+    for (i = 0; i < conv->plans->len; i++) {
+        const bridgeDevicePlan *plan = g_ptr_array_index(conv->plans, i);
         JsonObject *mine = plan->ourId ? g_hash_table_lookup(ours, plan->ourId) : NULL;
-        JsonObject *lv = plan->alias ? g_hash_table_lookup(theirs, plan->alias) : NULL;
+        JsonObject *lv = NULL;
         xmlNodePtr record;
-        xmlNodePtr drv;
-        size_t j;
 
-        if (!plan->iommu)
-            continue;
+        if (!plan->alias)
+            continue;   /* nothing libvirt lacks */
+        lv = g_hash_table_lookup(theirs, plan->alias);
         if (mine && !lv)
             return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                                  _("the connected libvirt does not create the device '%1$s' of <iommu> '%2$s', so no override can configure it"),
+                                  _("the connected libvirt does not create the device '%1$s' of <%2$s> '%3$s', so no override can configure it"),
                                   json_object_get_string_member_with_default(mine, "driver", "?"),
-                                  plan->alias);
-        record = xmlNewChild(bridgeMetadataDomain(root), NULL, BAD_CAST "iommu", NULL);
-        xmlSetNs(record, xmlSearchNsByHref(root->doc, record->parent, BAD_CAST BRIDGE_NS_URI));
-        xmlNewProp(record, BAD_CAST "alias", BAD_CAST plan->alias);
-        if (plan->aliasGenerated)
-            xmlNewProp(record, BAD_CAST "generatedAlias", BAD_CAST "yes");
-        drv = xmlNewChild(record, record->ns, BAD_CAST "driver", NULL);
-        for (j = 0; j + 1 < plan->removed->len; j += 2)
-            xmlNewProp(drv, BAD_CAST g_ptr_array_index(plan->removed, j),
-                       BAD_CAST g_ptr_array_index(plan->removed, j + 1));
-        for (j = 0; j < plan->removedElems->len; j++)
-            xmlAddChild(drv, xmlDocCopyNode(g_ptr_array_index(plan->removedElems, j),
-                                            root->doc, 1));
+                                  plan->kind->element, plan->alias);
+        record = bridgeAddRecord(root, plan);
         if (mine && bridgeAddOverrides(root, plan, mine, lv, record, error) < 0)
             return -1;
     }

@@ -21,8 +21,10 @@
 #define BRIDGE_NS_URI "http://libvirt-viommu.org/xmlns/domain/1.0"
 #define BRIDGE_NS_PREFIX "viommu"
 #define BRIDGE_QEMU_NS_URI "http://libvirt.org/schemas/domain/qemu/1.0"
-/* the user alias the conversion gives a vIOMMU that has none: ua-iommuN */
+/* the user aliases the conversion gives a device that has none:
+ * ua-iommuN, ua-hostdevN */
 #define BRIDGE_IOMMU_ALIAS_PREFIX "ua-iommu"
+#define BRIDGE_HOSTDEV_ALIAS_PREFIX "ua-hostdev"
 
 /* What the connected libvirt understands, asked from the connection. */
 typedef struct {
@@ -36,26 +38,31 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(bridgeLibvirtFacts, bridgeLibvirtFactsClear);
 /* "12.8.0" of a libvirt version number (caller frees) */
 char *bridgeVersionString(unsigned long version);
 
-/* One <iommu> on its way to libvirt */
+/* What the conversion does with one kind of device (bridge_convert.c) */
+typedef struct _bridgeDeviceKind bridgeDeviceKind;
+
+/* One device (<iommu>, or a PCI <hostdev> with extension attributes) on
+ * its way to libvirt */
 typedef struct {
-    xmlNodePtr iommu;          /* the <iommu> element in def->doc */
+    const bridgeDeviceKind *kind;
+    xmlNodePtr elem;           /* its element in def->doc */
     char *ourId;               /* the "id" virt-viommu's command line gives it */
     char *alias;               /* its user alias in the converted domain */
     bool aliasGenerated;       /* added by the conversion */
     GPtrArray *removed;        /* removed attributes: "name", "value" pairs (char *) */
     GPtrArray *removedElems;   /* removed <driver> children (xmlNodePtr copies) */
-} bridgeIOMMUPlan;
+} bridgeDevicePlan;
 
 typedef struct {
-    bridgeIOMMUPlan **iommus;
-    size_t niommus;
+    GPtrArray *plans;          /* bridgeDevicePlan *, in document order */
 } bridgeConversion;
 
 void bridgeConversionFree(bridgeConversion *conv);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(bridgeConversion, bridgeConversionFree);
 
-/* Step 1: in @def->doc, give every <iommu> a user alias and remove the
- * <driver> attributes @facts' libvirt does not know. Refuses, with the
+/* Step 1: in @def->doc, remove the <driver> attributes @facts' libvirt
+ * does not know from every <iommu> and PCI <hostdev>, and give a user
+ * alias to every <iommu> and to each hostdev that lost one. Refuses, with the
  * minimum libvirt version, what that libvirt cannot be made to do: an IOMMU
  * model it lacks, iommufd hostdevs before 12.1.0, the domain-level
  * <iommufd> before 12.2.0. */
@@ -66,7 +73,10 @@ bridgeConversion *bridgeConvertPrepare(virDomainDef *def,
 /* Step 2: with @ours (id -> JSON object of each -device virt-viommu
  * builds) and @theirs (the same from the connected libvirt's command line
  * for the step-1 document), add the <qemu:override> properties that make
- * libvirt's devices equal to ours, and the metadata. */
+ * libvirt's devices equal to ours, and the metadata. A vIOMMU gets the
+ * exact set of properties (libvirt's extra ones removed); a hostdev only
+ * those virt-viommu sets (libvirt's extra ones come from parts of the
+ * domain the model leaves to libvirt, such as <boot order>). */
 int bridgeConvertFinish(virDomainDef *def, bridgeConversion *conv,
                         GHashTable *ours, GHashTable *theirs,
                         GError **error);
@@ -88,7 +98,7 @@ char *bridgeRestore(const char *xml, GError **error);
 /* Does @xml carry metadata of ours? (a cheap text check) */
 bool bridgeHasMetadata(const char *xml);
 
-/* The vIOMMU aliases (ua-iommuN, the conversion's) that carry a
+/* The device aliases (ua-iommuN, ua-hostdevN: the conversion's) that carry a
  * <qemu:override> in a domain without virt-viommu metadata: overrides the
  * bridge made whose metadata was removed since (virsh edit?); the
  * extension attributes they came from cannot be given back. Empty when

@@ -10,6 +10,7 @@
 #include "bridge_convert.h"
 #include "qemu_command.h"
 #include "virxml.h"
+#include "virxmlopaque.h"
 
 /* The IOMMU models and the emulator in @caps (domain capabilities XML) */
 static int
@@ -57,19 +58,6 @@ bridgeGetFacts(bridgeConn *conn, const virDomainDef *def,
     return bridgeParseDomainCaps(caps, facts, emulator, error);
 }
 
-static char *
-bridgeDocFormat(xmlDocPtr doc)
-{
-    xmlChar *out = NULL;
-    int len = 0;
-    char *ret;
-
-    xmlDocDumpFormatMemory(doc, &out, &len, 0);
-    ret = g_strdup((const char *)out);
-    xmlFree(out);
-    return ret;
-}
-
 char *
 bridgeDomainConvert(bridgeConn *conn, const char *xml, const char *path,
                     const qemuDomainPrepareOptions *opts, GError **error)
@@ -103,14 +91,14 @@ bridgeDomainConvert(bridgeConn *conn, const char *xml, const char *path,
         return NULL;
     if (!(conv = bridgeConvertPrepare(prep->def, &facts, error)))
         return NULL;
-    candidate = bridgeDocFormat(prep->def->doc);
+    candidate = virXMLFormatRoot(prep->def->doc);
     if (!(native = bridgeConnXMLToNative(conn, candidate, error)))
         return NULL;
     nativeArgv = bridgeSplitArgv(native);
     if (!(theirs = bridgeDevicesFromArgv((const char *const *)nativeArgv, error)) ||
         bridgeConvertFinish(prep->def, conv, ours, theirs, error) < 0)
         return NULL;
-    return bridgeDocFormat(prep->def->doc);
+    return virXMLFormatRoot(prep->def->doc);
 }
 
 char *

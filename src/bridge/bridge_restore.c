@@ -50,8 +50,9 @@ bridgeRemoveUpwards(xmlNodePtr node, xmlNodePtr stop)
     }
 }
 
+/* The <@element> device of @root whose alias is @alias */
 static xmlNodePtr
-bridgeFindIOMMU(xmlNodePtr root, const char *alias)
+bridgeFindDevice(xmlNodePtr root, const char *element, const char *alias)
 {
     xmlNodePtr devices = virXMLNodeGetChild(root, "devices");
     xmlNodePtr cur;
@@ -60,7 +61,7 @@ bridgeFindIOMMU(xmlNodePtr root, const char *alias)
         xmlNodePtr a;
         g_autofree char *name = NULL;
 
-        if (cur->type != XML_ELEMENT_NODE || !xmlStrEqual(cur->name, BAD_CAST "iommu"))
+        if (cur->type != XML_ELEMENT_NODE || !xmlStrEqual(cur->name, BAD_CAST element))
             continue;
         if ((a = virXMLNodeGetChild(cur, "alias")) &&
             (name = virXMLPropString(a, "name")) && g_str_equal(name, alias))
@@ -101,8 +102,8 @@ bridgeFindOverrideProperty(xmlNodePtr root, const char *alias, const char *prop)
 
 /* Check one recorded property against the override, then remove it. */
 static int
-bridgeRestoreProperty(xmlNodePtr root, const char *alias, xmlNodePtr rec,
-                      GError **error)
+bridgeRestoreProperty(xmlNodePtr root, const char *element, const char *alias,
+                      xmlNodePtr rec, GError **error)
 {
     g_autofree char *name = virXMLPropString(rec, "name");
     g_autofree char *type = virXMLPropString(rec, "type");
@@ -113,70 +114,74 @@ bridgeRestoreProperty(xmlNodePtr root, const char *alias, xmlNodePtr rec,
 
     if (!name || !type)
         return virReportError(error, VIR_ERR_XML_ERROR,
-                              _("the virt-viommu metadata of <iommu> '%1$s' is corrupted: a <property> lacks name= or type="),
-                              alias);
+                              _("the virt-viommu metadata of <%1$s> '%2$s' is corrupted: a <property> lacks name= or type="),
+                              element, alias);
     if (!(prop = bridgeFindOverrideProperty(root, alias, name)))
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                              _("the <qemu:override> of <iommu> '%1$s' no longer sets '%2$s', which the virt-viommu metadata records: the two disagree (was one of them edited?)"),
-                              alias, name);
+                              _("the <qemu:override> of <%1$s> '%2$s' no longer sets '%3$s', which the virt-viommu metadata records: the two disagree (was one of them edited?)"),
+                              element, alias, name);
     otype = virXMLPropString(prop, "type");
     ovalue = virXMLPropString(prop, "value");
     if (g_strcmp0(otype, type) != 0 || g_strcmp0(ovalue, value) != 0)
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                              _("the <qemu:override> of <iommu> '%1$s' sets '%2$s' to %3$s '%4$s', but the virt-viommu metadata records %5$s '%6$s': the two disagree (was one of them edited?)"),
-                              alias, name, NULLSTR(otype), NULLSTR(ovalue),
+                              _("the <qemu:override> of <%1$s> '%2$s' sets '%3$s' to %4$s '%5$s', but the virt-viommu metadata records %6$s '%7$s': the two disagree (was one of them edited?)"),
+                              element, alias, name, NULLSTR(otype), NULLSTR(ovalue),
                               type, NULLSTR(value));
     bridgeRemoveUpwards(prop, root);
     return 0;
 }
 
+/* Put the record @rec (<viommu:iommu> or <viommu:hostdev>) back into its
+ * device */
 static int
-bridgeRestoreIOMMU(xmlNodePtr root, xmlNodePtr rec, GError **error)
+bridgeRestoreDevice(xmlNodePtr root, xmlNodePtr rec, GError **error)
 {
+    const char *element = (const char *)rec->name;
     g_autofree char *alias = virXMLPropString(rec, "alias");
     g_autofree char *generated = virXMLPropString(rec, "generatedAlias");
-    xmlNodePtr iommu;
+    xmlNodePtr dev;
     xmlNodePtr drv;
     xmlNodePtr cur;
 
     if (!alias)
-        return virReportError(error, VIR_ERR_XML_ERROR, "%s",
-                              _("the virt-viommu metadata is corrupted: an <iommu> record has no alias="));
-    if (!(iommu = bridgeFindIOMMU(root, alias)))
+        return virReportError(error, VIR_ERR_XML_ERROR,
+                              _("the virt-viommu metadata is corrupted: a <%1$s> record has no alias="),
+                              element);
+    if (!(dev = bridgeFindDevice(root, element, alias)))
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                              _("the virt-viommu metadata describes <iommu> '%1$s', which the domain no longer has"),
-                              alias);
+                              _("the virt-viommu metadata describes <%1$s> '%2$s', which the domain no longer has"),
+                              element, alias);
     for (cur = rec->children; cur; cur = cur->next) {
         if (cur->type == XML_ELEMENT_NODE && xmlStrEqual(cur->name, BAD_CAST "property") &&
-            bridgeRestoreProperty(root, alias, cur, error) < 0)
+            bridgeRestoreProperty(root, element, alias, cur, error) < 0)
             return -1;
     }
     if ((drv = virXMLNodeGetChildNS(rec, "driver", BRIDGE_NS_URI)) &&
         (drv->properties || xmlFirstElementChild(drv))) {
-        xmlNodePtr target = virXMLNodeGetChild(iommu, "driver");
+        xmlNodePtr target = virXMLNodeGetChild(dev, "driver");
         xmlAttrPtr a;
 
         if (!target) {
             target = xmlNewNode(NULL, BAD_CAST "driver");
-            if (iommu->children)
-                xmlAddPrevSibling(iommu->children, target);
+            if (dev->children)
+                xmlAddPrevSibling(dev->children, target);
             else
-                xmlAddChild(iommu, target);
+                xmlAddChild(dev, target);
         }
         for (a = drv->properties; a; a = a->next) {
             g_autofree char *v = virXMLPropString(drv, (const char *)a->name);
 
             if (xmlHasProp(target, a->name))
                 return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                                      _("<iommu> '%1$s' has <driver %2$s=...> both in the domain and in the virt-viommu metadata: the two disagree"),
-                                      alias, (const char *)a->name);
+                                      _("<%1$s> '%2$s' has <driver %3$s=...> both in the domain and in the virt-viommu metadata: the two disagree"),
+                                      element, alias, (const char *)a->name);
             xmlNewProp(target, a->name, BAD_CAST v);
         }
         for (cur = xmlFirstElementChild(drv); cur; cur = xmlNextElementSibling(cur))
             xmlAddChild(target, xmlDocCopyNode(cur, root->doc, 1));
     }
     if (g_strcmp0(generated, "yes") == 0)
-        bridgeRemoveNode(virXMLNodeGetChild(iommu, "alias"));
+        bridgeRemoveNode(virXMLNodeGetChild(dev, "alias"));
     return 0;
 }
 
@@ -211,10 +216,6 @@ bridgeRestore(const char *xml, GError **error)
     xmlNodePtr md;
     xmlNodePtr ours;
     xmlNodePtr cur;
-    xmlChar *out = NULL;
-    int len = 0;
-    char *ret;
-
     if (!(doc = virXMLParse(NULL, xml, "domain", error)))
         return NULL;
     root = xmlDocGetRootElement(doc);
@@ -224,21 +225,17 @@ bridgeRestore(const char *xml, GError **error)
     for (cur = ours->children; cur; cur = cur->next) {
         if (cur->type != XML_ELEMENT_NODE)
             continue;
-        if (!xmlStrEqual(cur->name, BAD_CAST "iommu"))
+        if (!xmlStrEqual(cur->name, BAD_CAST "iommu") &&
+            !xmlStrEqual(cur->name, BAD_CAST "hostdev"))
             return virReportError(error, VIR_ERR_XML_ERROR,
                                   _("the virt-viommu metadata is corrupted: unexpected element <%1$s>"),
                                   (const char *)cur->name), NULL;
-        if (bridgeRestoreIOMMU(root, cur, error) < 0)
+        if (bridgeRestoreDevice(root, cur, error) < 0)
             return NULL;
     }
     bridgeRemoveUpwards(ours, root);
     bridgeDropUnusedQemuNs(root);
-    xmlDocDumpFormatMemory(doc, &out, &len, 0);
-    /* without the XML declaration, as libvirt prints a domain */
-    ret = g_strdup(strstr((const char *)out, "<domain") ?
-                   strstr((const char *)out, "<domain") : (const char *)out);
-    xmlFree(out);
-    return ret;
+    return virXMLFormatRoot(doc);
 }
 
 GStrv
@@ -259,7 +256,8 @@ bridgeOrphanOverrides(const char *xml)
             if (dev->type != XML_ELEMENT_NODE || !xmlStrEqual(dev->name, BAD_CAST "device"))
                 continue;
             alias = virXMLPropString(dev, "alias");
-            if (alias && g_str_has_prefix(alias, BRIDGE_IOMMU_ALIAS_PREFIX))
+            if (alias && (g_str_has_prefix(alias, BRIDGE_IOMMU_ALIAS_PREFIX) ||
+                          g_str_has_prefix(alias, BRIDGE_HOSTDEV_ALIAS_PREFIX)))
                 g_ptr_array_add(aliases, g_steal_pointer(&alias));
         }
     }

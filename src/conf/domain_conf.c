@@ -1198,50 +1198,6 @@ virDomainMemoryVcpuParseXML(xmlNodePtr root, virDomainDef *def, GError **error)
 
 /* ---- <metadata>: kept, re-indented ------------------------------------------ */
 
-/* Drop whitespace-only text between elements so that the copy can be
- * re-indented consistently; text inside leaf elements is kept. */
-static void
-virDomainMetadataStripBlanks(xmlNodePtr node)
-{
-    xmlNodePtr cur = node->children;
-    bool hasElements = false;
-
-    for (cur = node->children; cur; cur = cur->next)
-        hasElements |= cur->type == XML_ELEMENT_NODE;
-    cur = node->children;
-    while (cur) {
-        xmlNodePtr next = cur->next;
-
-        if (cur->type == XML_ELEMENT_NODE) {
-            virDomainMetadataStripBlanks(cur);
-        } else if (hasElements && (cur->type == XML_COMMENT_NODE ||
-                                   (cur->type == XML_TEXT_NODE &&
-                                    xmlIsBlankNode(cur)))) {
-            xmlUnlinkNode(cur);
-            xmlFreeNode(cur);
-        }
-        cur = next;
-    }
-}
-
-/* One element of <metadata> as standalone text: copying it into its own
- * document re-declares the namespaces it inherited. */
-static char *
-virDomainMetadataChildToString(xmlNodePtr child)
-{
-    g_autoptr(xmlDoc) doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr copy = xmlDocCopyNode(child, doc, 1);
-    xmlBufferPtr xbuf = xmlBufferCreate();
-    char *ret;
-
-    xmlDocSetRootElement(doc, copy);
-    virDomainMetadataStripBlanks(copy);
-    xmlNodeDump(xbuf, doc, copy, 0, 1);
-    ret = g_strdup((const char *)xmlBufferContent(xbuf));
-    xmlBufferFree(xbuf);
-    return ret;
-}
-
 static int
 virDomainMetadataParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 {
@@ -1260,7 +1216,7 @@ virDomainMetadataParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
                                   _("<metadata> may only contain elements (each in its own namespace), not text"));
         if (cur->type != XML_ELEMENT_NODE)
             continue;
-        child = virDomainMetadataChildToString(cur);
+        child = virXMLNodeDumpStandalone(cur);
         if (str->len)
             g_string_append_c(str, '\n');
         g_string_append(str, child);

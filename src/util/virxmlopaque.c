@@ -141,13 +141,6 @@ virXMLFormatNodeAttrs(virBuffer *buf, xmlNodePtr node)
     xmlNsPtr ns;
     xmlAttrPtr attr;
 
-    for (ns = node->nsDef; ns; ns = ns->next) {
-        if (ns->prefix)
-            virBufferAsprintf(buf, " xmlns:%s=", (const char *)ns->prefix);
-        else
-            virBufferAddLit(buf, " xmlns=");
-        virBufferEscapeString(buf, "'%s'", (const char *)ns->href);
-    }
     for (attr = node->properties; attr; attr = attr->next) {
         xmlChar *val = xmlNodeListGetString(node->doc, attr->children, 1);
 
@@ -155,6 +148,14 @@ virXMLFormatNodeAttrs(virBuffer *buf, xmlNodePtr node)
         virXMLFormatQName(buf, attr->ns, attr->name);
         virBufferEscapeString(buf, "='%s'", val ? (const char *)val : "");
         xmlFree(val);
+    }
+    /* after the attributes, as libvirt writes <domain type=... xmlns:qemu=...> */
+    for (ns = node->nsDef; ns; ns = ns->next) {
+        if (ns->prefix)
+            virBufferAsprintf(buf, " xmlns:%s=", (const char *)ns->prefix);
+        else
+            virBufferAddLit(buf, " xmlns=");
+        virBufferEscapeString(buf, "'%s'", (const char *)ns->href);
     }
 }
 
@@ -171,10 +172,96 @@ virXMLFormatNodeText(virBuffer *buf, xmlNodePtr node)
     }
 }
 
+/* Drop whitespace-only text and comments between elements so that the
+ * copy can be re-indented consistently; text inside leaf elements is
+ * kept. */
+static void
+virXMLStripBlanks(xmlNodePtr node)
+{
+    xmlNodePtr cur = node->children;
+    bool hasElements = false;
+
+    for (cur = node->children; cur; cur = cur->next)
+        hasElements |= cur->type == XML_ELEMENT_NODE;
+    cur = node->children;
+    while (cur) {
+        xmlNodePtr next = cur->next;
+
+        if (cur->type == XML_ELEMENT_NODE) {
+            virXMLStripBlanks(cur);
+        } else if (hasElements && (cur->type == XML_COMMENT_NODE ||
+                                   (cur->type == XML_TEXT_NODE &&
+                                    xmlIsBlankNode(cur)))) {
+            xmlUnlinkNode(cur);
+            xmlFreeNode(cur);
+        }
+        cur = next;
+    }
+}
+
+char *
+virXMLNodeDumpStandalone(xmlNodePtr node)
+{
+    g_autoptr(xmlDoc) doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr copy = xmlDocCopyNode(node, doc, 1);
+    xmlBufferPtr xbuf = xmlBufferCreate();
+    char *ret;
+
+    xmlDocSetRootElement(doc, copy);
+    virXMLStripBlanks(copy);
+    xmlNodeDump(xbuf, doc, copy, 0, 1);
+    ret = g_strdup((const char *)xmlBufferContent(xbuf));
+    xmlBufferFree(xbuf);
+    return ret;
+}
+
+/* <metadata> of a domain the way libvirt writes it: each child as libxml2
+ * dumps it (double quotes), indented below <metadata> */
+static void
+virXMLFormatMetadata(virBuffer *buf, xmlNodePtr metadata)
+{
+    xmlNodePtr cur;
+
+    if (!virXMLNodeHasElementChildren(metadata)) {
+        virBufferAddLit(buf, "<metadata/>\n");
+        return;
+    }
+    virBufferAddLit(buf, "<metadata>\n");
+    virBufferAdjustIndent(buf, 2);
+    for (cur = metadata->children; cur; cur = cur->next) {
+        g_autofree char *dump = NULL;
+        g_auto(GStrv) lines = NULL;
+        size_t i;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        dump = virXMLNodeDumpStandalone(cur);
+        lines = g_strsplit(dump, "\n", -1);
+        for (i = 0; lines[i]; i++)
+            virBufferAsprintf(buf, "%s\n", lines[i]);
+    }
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</metadata>\n");
+}
+
+static bool
+virXMLIsDomainMetadata(xmlNodePtr node)
+{
+    return !node->ns && xmlStrEqual(node->name, BAD_CAST "metadata") &&
+           node->parent && node->parent->type == XML_ELEMENT_NODE &&
+           xmlStrEqual(node->parent->name, BAD_CAST "domain") &&
+           node->parent->parent && node->parent->parent->type == XML_DOCUMENT_NODE;
+}
+
 static void
 virXMLFormatElementNode(virBuffer *buf, xmlNodePtr node)
 {
     xmlNodePtr cur;
+
+    if (virXMLIsDomainMetadata(node)) {
+        virXMLFormatMetadata(buf, node);
+        return;
+    }
 
     virBufferAddLit(buf, "<");
     virXMLFormatQName(buf, node->ns, node->name);
@@ -210,6 +297,17 @@ virXMLFormatNode(virBuffer *buf, xmlNodePtr node)
     xmlDocSetRootElement(doc, copy);
     xmlReconciliateNs(doc, copy);
     virXMLFormatElementNode(buf, copy);
+}
+
+char *
+virXMLFormatRoot(xmlDocPtr doc)
+{
+    g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+
+    if (root)
+        virXMLFormatElementNode(&buf, root);
+    return virBufferContentAndReset(&buf);
 }
 
 static void

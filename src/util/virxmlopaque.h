@@ -56,6 +56,18 @@ bool virXMLNodeHasElementChildren(xmlNodePtr node);
  * the buffer's indentation. Namespaces it inherited are declared on it. */
 void virXMLFormatNode(virBuffer *buf, xmlNodePtr node);
 
+/* @node as libxml2 writes it (double quotes), standalone (the namespaces
+ * it inherits declared on it), whitespace between elements and comments
+ * dropped so that it re-indents; libvirt writes <metadata> children so
+ * (caller frees) */
+char *virXMLNodeDumpStandalone(xmlNodePtr node);
+
+/* The root element of @doc as libvirt writes a domain: no XML
+ * declaration, two-space indentation, attribute values in single quotes
+ * (<metadata> children as libxml2 writes them), no comments (caller
+ * frees) */
+char *virXMLFormatRoot(xmlDocPtr doc);
+
 /* Add to @out (char * items) one "path" for each thing in @src that
  * @shape does not list: "@attr" for an attribute, "child" for an element,
  * prefixed by @prefix ("disk/driver/@cache"). Known children are

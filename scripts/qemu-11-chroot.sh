@@ -34,6 +34,12 @@
 # /tmp at the same paths. Use libvirt's embedded QEMU driver:
 #   DIR/bin/virsh -c 'qemu:///embed?root=/tmp/X' domxml-to-native qemu-argv F
 #
+# hook runtime stage (own stamp too): the shared libraries that the
+# host-built virt-viommu-hook-check needs and libvirt does not bring
+# (json-glib, and the sanitizer runtimes for a -Db_sanitize build), so
+# that a libvirtd 12.9 started in the chroot (scripts/with-libvirt-12.sh)
+# can run the project's QEMU hook.
+#
 # Environment: DEBIAN_MIRROR (default http://deb.debian.org/debian).
 set -eu
 
@@ -41,6 +47,7 @@ want=11.1
 wantre=11[.]1
 format=1
 libvirt_format=1
+hookrt_format=1
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 cache=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}
 dir=${1:-$cache/libvirt-viommu/qemu-$want-chroot}
@@ -52,6 +59,7 @@ log() {
 }
 
 libvirt_stamp=$dir/.stage-libvirt-$libvirt_format
+hookrt_stamp=$dir/.stage-hook-runtime-$hookrt_format
 
 base_ready() {
     [ -f "$done_stamp" ] && [ -x "$dir/bin/qemu-system-x86_64" ] &&
@@ -61,8 +69,11 @@ libvirt_ready() {
     [ -f "$libvirt_stamp" ] && [ -x "$dir/bin/virsh" ] &&
         [ -x "$dir/bin/virt-install" ] && [ -x "$dir/bin/python3" ]
 }
+hookrt_ready() {
+    [ -f "$hookrt_stamp" ]
+}
 
-if base_ready && libvirt_ready; then
+if base_ready && libvirt_ready && hookrt_ready; then
     log "ready in $dir"
     cat "$dir/SOURCE" "$dir/SOURCE.libvirt" >&2
     exit 0
@@ -298,6 +309,16 @@ EOF
         done
     } > "$dir/SOURCE.libvirt"
     touch "$libvirt_stamp"
+fi
+
+# Stage 5 (own stamp): the libraries of the host-built hook that the
+# chroot lacks. The sanitizer runtimes are trixie's builds of the same
+# sonames the host compiler links.
+if ! hookrt_ready; then
+    in_chroot apt-get update -q
+    in_chroot apt-get install -y -q libjson-glib-1.0-0 libasan8 libubsan1
+    in_chroot apt-get clean
+    touch "$hookrt_stamp"
 fi
 log "ready in $dir"
 cat "$dir/SOURCE" "$dir/SOURCE.libvirt" >&2

@@ -1,73 +1,81 @@
 #!/bin/sh
 # The virt-viommu hook driven by a real libvirt start.
 #
-# libvirt's embedded driver (qemu:///embed) runs no hooks, so this starts
-# a private libvirtd: in a mount namespace of its own, with tmpfs over
-# libvirt's configuration, state and socket directories, the hook
-# installed there as qemu.d/virt-viommu. Nothing of the host's libvirt is
-# seen or changed. Needs root (mount namespace); skipped (exit 77)
-# otherwise.
+# libvirt's embedded driver (qemu:///embed) runs no hooks, so a private
+# libvirtd is started (scripts/with-libvirtd.sh: a mount namespace of its
+# own, tmpfs over libvirt's directories, nothing of the host's libvirt
+# seen or changed) with the build's hook installed as qemu.d/virt-viommu,
+# and real "virsh start"s go through it:
+#   1. a domain defined through virt-viommu starts;
+#   2. the same domain with its metadata edited to ask for what the QEMU
+#      cannot do is refused, with exactly the message "virt-viommu
+#      validate" gives for that request, and is left shut off;
+#   3. a domain without virt-viommu's metadata starts, untouched.
 #
-# usage: run-bridgehook.sh BUILDDIR SRCDIR
+# Without --libvirt-12 the daemon is the host's (libvirt 11.3, QEMU 10.0):
+# the domain is Intel scalable-mode with a 1-bit PASID, and the edit asks
+# for 20 PASID bits. With --libvirt-12 it is libvirt 12.9 in the QEMU 11.1
+# chroot (scripts/with-libvirt-12.sh), where the hook runs the host-built
+# virt-viommu-hook-check inside the chroot: the domain is Intel nesting +
+# 20-bit PASID, and the edit asks for aw_bits 39, which QEMU 11.1 refuses
+# with nesting. There define and validate use the recorded QEMU 11.1
+# capabilities (tests/qemucapabilitiesdata), as the host's QEMU is 10.0.
+# The domains are adapted to TCG (this machine has no KVM).
+#
+# usage: run-bridgehook.sh [--libvirt-12] BUILDDIR SRCDIR
+# Exit 77 (skipped) without root, a mount namespace or the libvirtd.
 set -eu
 
+variant=11.3
+opt=
+if [ "${1:-}" = --libvirt-12 ]; then
+    variant=12.9
+    opt=$1
+    shift
+fi
 builddir=$1
 srcdir=$2
 
 if [ "${BRIDGEHOOK_INNER:-}" != 1 ]; then
-    if [ "$(id -u)" -ne 0 ] || ! command -v libvirtd >/dev/null 2>&1 ||
-       ! unshare --mount --propagation private true 2>/dev/null; then
-        echo "SKIP: needs root, libvirtd and a mount namespace"
-        exit 77
-    fi
-    BRIDGEHOOK_INNER=1 exec unshare --mount --propagation private "$0" "$@"
+    case $variant in
+        11.3) launcher=$srcdir/scripts/with-libvirtd.sh ;;
+        12.9) launcher=$srcdir/scripts/with-libvirt-12.sh ;;
+    esac
+    BRIDGEHOOK_INNER=1 exec "$launcher" --hook "$builddir/tools/virt-viommu-hook" \
+        "$0" ${opt:+"$opt"} "$builddir" "$srcdir"
 fi
 
-for d in /etc/libvirt /run /var/lib/libvirt /var/cache/libvirt /var/log/libvirt; do
-    mount -t tmpfs bridgehook "$d"
-done
-mkdir -p /etc/libvirt/hooks/qemu.d /run/libvirt
-ln -s "$builddir/tools/virt-viommu-hook" /etc/libvirt/hooks/qemu.d/virt-viommu
-cat > /etc/libvirt/qemu.conf <<'CONF'
-stdio_handler = "file"
-namespaces = []
-user = "root"
-group = "root"
-security_driver = "none"
-cgroup_controllers = []
-CONF
-cat > /etc/libvirt/libvirtd.conf <<'CONF'
-log_outputs = "1:file:/var/log/libvirt/libvirtd.log"
-CONF
-
-libvirtd --pid-file /run/libvirtd.pid &
-daemon=$!
-trap 'kill $daemon 2>/dev/null; wait $daemon 2>/dev/null || true' EXIT
-i=0
-while [ ! -S /run/libvirt/libvirt-sock ]; do
-    i=$((i + 1))
-    if [ $i -gt 100 ]; then
-        echo "FAIL: libvirtd did not open its socket"
-        exit 1
-    fi
-    sleep 0.1
-done
-
 vv="$builddir/tools/virt-viommu"
-uri=qemu:///system
+uri=$LIBVIRT_URI
 work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); echo "ok: $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL: $1"; }
+echo "libvirt $variant: $(virsh -c "$uri" version | sed -n 's/^Running hypervisor: //p')"
 
-# TCG form of a test domain (this machine has no KVM)
+case $variant in
+    11.3)
+        name=intel-scalable-pasid-1bit
+        caps=
+        # metadata edit (sed on dumpxml) and the same request in the
+        # domain as written (sed on the test domain)
+        edit="s/pasid_bits=\"1\"/pasid_bits=\"20\"/;s/pasid_bits='1'/pasid_bits='20'/"
+        want_edit="s/pasid_bits='1'/pasid_bits='20'/"
+        ;;
+    12.9)
+        name=intel-pasid-20-emulated
+        caps=$srcdir/tests/qemucapabilitiesdata/caps_11.1.3_x86_64.xml
+        edit='s/<viommu:driver nesting="on" pasid="on"/& aw_bits="39"/'
+        want_edit="s/<driver nesting='on' pasid='on'/& aw_bits='39'/"
+        ;;
+esac
 sed -e "s/<domain type='kvm'/<domain type='qemu'/" -e "/<cpu mode='host-passthrough'/d" \
-    "$srcdir/tests/qemuxmlconfdata/intel-scalable-pasid-1bit.xml" > "$work/dom.xml"
-name=intel-scalable-pasid-1bit
+    "$srcdir/tests/qemuxmlconfdata/$name.xml" > "$work/dom.xml"
 
 # 1. a domain defined through the bridge: plain "virsh start" passes the hook
-"$vv" define -c "$uri" "$work/dom.xml" >/dev/null
+"$vv" define -c "$uri" ${caps:+--qemu-caps "$caps"} "$work/dom.xml" >/dev/null
 if virsh -q -c "$uri" start "$name" >/dev/null 2>"$work/err"; then
     ok "hook accepts a domain defined through virt-viommu"
 else
@@ -77,12 +85,14 @@ virsh -q -c "$uri" destroy "$name" >/dev/null 2>&1 || true
 
 # 2. the metadata asks for what this QEMU cannot do: the hook refuses with
 #    the message validate gives for the same request
-virsh -q -c "$uri" dumpxml --inactive "$name" |
-    sed -e 's/pasid_bits="1"/pasid_bits="20"/' -e "s/pasid_bits='1'/pasid_bits='20'/" \
-    > "$work/edited.xml"
+virsh -q -c "$uri" dumpxml --inactive "$name" | sed -e "$edit" > "$work/edited.xml"
+if cmp -s "$work/edited.xml" "$work/dom.xml" || ! grep -q "viommu:" "$work/edited.xml"; then
+    bad "dumpxml has no virt-viommu metadata to edit"
+fi
 virsh -q -c "$uri" define "$work/edited.xml" >/dev/null
-sed -e "s/pasid_bits='1'/pasid_bits='20'/" "$work/dom.xml" > "$work/want.xml"
-want=$("$vv" validate "$work/want.xml" 2>&1 | sed -n 's/^error: //p')
+sed -e "$want_edit" "$work/dom.xml" > "$work/want.xml"
+want=$("$vv" validate ${caps:+--qemu-caps "$caps"} "$work/want.xml" 2>&1 |
+       sed -n 's/^error: //p')
 if virsh -q -c "$uri" start "$name" >/dev/null 2>"$work/err"; then
     bad "hook let through a domain validate refuses"
     virsh -q -c "$uri" destroy "$name" >/dev/null 2>&1 || true
@@ -110,6 +120,5 @@ fi
 virsh -q -c "$uri" destroy plain >/dev/null 2>&1 || true
 virsh -q -c "$uri" undefine plain >/dev/null
 
-rm -rf "$work"
-echo "$pass passed, $fail failed"
+echo "libvirt $variant: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -2,9 +2,10 @@
 # Run COMMAND where ROOT (default /) looks like a host that can assign PCI
 # devices through VFIO, on a machine that cannot: in a private mount
 # namespace, ROOT/dev becomes a tmpfs with the host's null, zero, full,
-# random, urandom, tty, net/tun and pts plus the nodes /dev/vfio/vfio
-# (10:196) and /dev/iommu (10:123), and ROOT/sys/kernel/iommu_groups a
-# tmpfs with one group "0".
+# random, urandom, tty, kvm, net/tun, vhost-net (those it has) and pts
+# plus the nodes /dev/vfio/vfio (10:196) and /dev/iommu (10:123), and
+# ROOT/sys/kernel/iommu_groups a tmpfs with one group "0" (ROOT/sys must
+# be a sysfs already).
 #
 # libvirt's define-time check that PCI assignment through VFIO is possible
 # looks only at those two places, and neither define nor domxml-to-native
@@ -12,7 +13,9 @@
 # /sys is changed; nothing can be started with an assigned device.
 #
 # usage: fake-vfio-host.sh [--root ROOT] COMMAND [ARGS...]
-# Exit 77 (skipped) without root or a mount namespace.
+# Exit 77 (skipped) without root or a mount namespace. With
+# FAKE_VFIO_INNER=1 the caller's mount namespace (already private) is
+# used, and the mounts outlive COMMAND (scripts/with-libvirtd.sh).
 set -eu
 
 root=/
@@ -34,15 +37,12 @@ unset FAKE_VFIO_INNER
 real=$(mktemp -d)
 mount --rbind /dev "$real"
 mount -t tmpfs -o mode=755 fakedev "$root/dev"
-for n in null zero full random urandom tty; do
+mkdir -p "$root/dev/pts" "$root/dev/shm" "$root/dev/vfio" "$root/dev/net"
+for n in null zero full random urandom tty kvm net/tun vhost-net; do
+    [ -c "$real/$n" ] || continue
     touch "$root/dev/$n"
     mount --bind "$real/$n" "$root/dev/$n"
 done
-mkdir -p "$root/dev/pts" "$root/dev/shm" "$root/dev/vfio" "$root/dev/net"
-if [ -e "$real/net/tun" ]; then
-    touch "$root/dev/net/tun"
-    mount --bind "$real/net/tun" "$root/dev/net/tun"
-fi
 mount --bind "$real/pts" "$root/dev/pts"
 ln -s pts/ptmx "$root/dev/ptmx"
 ln -s /proc/self/fd "$root/dev/fd"

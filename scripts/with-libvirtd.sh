@@ -24,13 +24,9 @@
 #                  symbolic link, so the hook still finds what lies beside
 #                  it). With --chroot, PATH's directory is bind-mounted at
 #                  the same path inside ROOT.
-#   --fake-vfio    stand in for a host with VFIO, without hardware: /dev
-#                  is a private tmpfs holding the usual character devices
-#                  plus /dev/vfio/vfio and /dev/iommu, and
-#                  /sys/kernel/iommu_groups a tmpfs with one group "0".
-#                  That is all libvirt looks at before it accepts a
-#                  <hostdev> for VFIO; nothing is ever opened, so domains
-#                  with one can be defined (not started).
+#   --fake-vfio    stand in for a host with VFIO, without hardware
+#                  (scripts/fake-vfio-host.sh): domains with a <hostdev>
+#                  can be defined (not started).
 #
 # Exit 77 (skipped) without root, a mount namespace or a libvirtd.
 set -eu
@@ -83,30 +79,8 @@ if [ "${WITH_LIBVIRTD_INNER:-}" != 1 ]; then
 fi
 unset WITH_LIBVIRTD_INNER
 
-# $root/dev: a private tmpfs with the character devices a libvirtd and
-# QEMU use, and the two VFIO nodes libvirt checks for
-fake_dev() {
-    d=$root/dev
-    mount -t tmpfs -o mode=755 fakedev "$d"
-    mkdir -p "$d/pts" "$d/shm" "$d/vfio" "$d/net"
-    for n in null zero full random urandom tty kvm net/tun vhost-net; do
-        [ -c "/dev/$n" ] || continue
-        touch "$d/$n"
-        mount --bind "/dev/$n" "$d/$n"
-    done
-    mount --bind /dev/pts "$d/pts"
-    ln -s pts/ptmx "$d/ptmx"
-    ln -s /proc/self/fd "$d/fd"
-    mknod "$d/vfio/vfio" c 10 196
-    mknod "$d/iommu" c 10 123
-}
-
 if [ -n "$root" ]; then
-    if [ "$fake" = 1 ]; then
-        fake_dev
-    else
-        mount --rbind /dev "$root/dev"
-    fi
+    [ "$fake" = 1 ] || mount --rbind /dev "$root/dev"
     mount -t proc proc "$root/proc"
     mount -t sysfs sysfs "$root/sys"
     cwd=$(pwd)
@@ -131,12 +105,11 @@ if [ -n "$root" ]; then
             if [ -f "$f" ]; then cp "$f" "$fw/"; fi
         done
     fi
-elif [ "$fake" = 1 ]; then
-    fake_dev
 fi
+# the fake VFIO host's mounts are made in this namespace and outlive the
+# script that makes them
 if [ "$fake" = 1 ]; then
-    mount -t tmpfs fakegroups "$root/sys/kernel/iommu_groups"
-    mkdir "$root/sys/kernel/iommu_groups/0"
+    FAKE_VFIO_INNER=1 "$(dirname "$0")/fake-vfio-host.sh" --root "${root:-/}" true
 fi
 
 for d in etc/libvirt run var/lib/libvirt var/cache/libvirt var/log/libvirt; do

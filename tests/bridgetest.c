@@ -433,6 +433,35 @@ testDumpAndStartRefuse(const testCase *tc, const char *name, const char *expect)
     return testCompare(expect, err->message, "start error");
 }
 
+/* The converted domain of @tc with @re replaced by @replacement, defined
+ * with libvirt alone: dumpxml and start report @expect */
+static int
+testEditAndRefuse(const testCase *tc, GRegex *re, const char *replacement,
+                  const char *expect)
+{
+    g_autofree char *path = virTestDataPathFormat("qemuxmlconfdata", "%s.xml", tc->name);
+    g_autofree char *raw = virTestLoadFile(path);
+    g_autofree char *xml = raw ? testAdaptTCG(raw) : NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *conv = NULL;
+    g_autofree char *edited = NULL;
+    g_autofree char *name = NULL;
+    int ret;
+
+    if (!xml || !(conv = bridgeDomainConvert(conn, xml, path, &tc->opts, &err)))
+        return testFail("convert", err);
+    edited = g_regex_replace(re, conv, -1, 0, replacement, 0, NULL);
+    if (g_str_equal(edited, conv)) {
+        g_printerr("nothing edited in:\n%s\n", conv);
+        return -1;
+    }
+    if (!(name = bridgeConnDefine(conn, edited, &err)))
+        return testFail("plain define", err);
+    ret = testDumpAndStartRefuse(tc, name, expect);
+    bridgeConnRemove(conn, name, &err);
+    return ret;
+}
+
 /* An override edited behind our back: dumpxml and start report it */
 static int
 testEditedOverride(const void *opaque)
@@ -443,32 +472,31 @@ testEditedOverride(const void *opaque)
     g_autofree char *xml = raw ? testAdaptTCG(raw) : NULL;
     g_autoptr(GError) err = NULL;
     g_autofree char *conv = NULL;
-    g_autofree char *edited = NULL;
-    g_autofree char *name = NULL;
     g_autoptr(GRegex) re = g_regex_new("(<qemu:property name='((x-)?scalable-mode)' type='bool' value=)'true'",
                                        0, 0, NULL);
     g_autoptr(GMatchInfo) match = NULL;
     g_autofree char *prop = NULL;
     g_autofree char *expect = NULL;
-    int ret = -1;
 
+    /* the property name is the qemu layer's choice for this QEMU */
     if (!xml || !(conv = bridgeDomainConvert(conn, xml, path, &tc->opts, &err)))
         return testFail("convert", err);
-    edited = g_regex_replace(re, conv, -1, 0, "\\1'false'", 0, NULL);
     if (g_regex_match(re, conv, 0, &match))
         prop = g_match_info_fetch(match, 2);
-    /* the property name is the qemu layer's choice for this QEMU */
     expect = g_strdup_printf("unsupported configuration: the <qemu:override> of <iommu> 'ua-iommu0' sets '%s' to bool 'false', but the virt-viommu metadata records bool 'true': the two disagree (was one of them edited?)",
                              prop);
-    if (g_str_equal(edited, conv)) {
-        g_printerr("nothing edited in:\n%s\n", conv);
-        return -1;
-    }
-    if (!(name = bridgeConnDefine(conn, edited, &err)))
-        return testFail("plain define", err);
-    ret = testDumpAndStartRefuse(tc, name, expect);
-    bridgeConnRemove(conn, name, &err);
-    return ret;
+    return testEditAndRefuse(tc, re, "\\1'false'", expect);
+}
+
+/* The same for the vfio-pci override of a hostdev's vpasidCapOffset */
+static int
+testEditedHostdevOverride(const void *opaque)
+{
+    g_autoptr(GRegex) re = g_regex_new("(<qemu:property name='x-vpasid-cap-offset' type='unsigned' value=)'3328'",
+                                       0, 0, NULL);
+
+    return testEditAndRefuse(opaque, re, "\\1'3332'",
+                             "unsupported configuration: the <qemu:override> of <hostdev> 'ua-hostdev0' sets 'x-vpasid-cap-offset' to unsigned '3332', but the virt-viommu metadata records unsigned '3328': the two disagree (was one of them edited?)");
 }
 
 /* libvirt refuses the define (the name exists with another UUID): the
@@ -856,6 +884,10 @@ testHostdevDomains(GPtrArray *cases, const char *libvirtVersion)
         title = g_strdup_printf("%s %s with an assigned device",
                                 fn == testRoundTrip ? "round trip" : "refused", n);
         if (virTestRun(title, fn, tc) < 0)
+            ret = -1;
+        if (fn == testRoundTrip && g_str_equal(n, "intel-nesting-vpasid-offset") &&
+            virTestRun("edited vfio-pci override reported",
+                       testEditedHostdevOverride, tc) < 0)
             ret = -1;
     }
     return ret;

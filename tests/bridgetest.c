@@ -270,14 +270,25 @@ testCaseFree(gpointer p)
     g_free(tc);
 }
 
+/* The TCG form of @tc's domain; *@path is its file */
+static char *
+testCaseXML(const testCase *tc, char **path)
+{
+    g_autofree char *raw = NULL;
+
+    *path = virTestDataPathFormat(tc->subdir ? tc->subdir : "qemuxmlconfdata",
+                                  "%s.xml", tc->name);
+    if (!(raw = virTestLoadFile(*path)))
+        return NULL;
+    return testAdaptTCG(raw);
+}
+
 static int
 testRoundTrip(const void *opaque)
 {
     const testCase *tc = opaque;
-    g_autofree char *path = virTestDataPathFormat(tc->subdir ? tc->subdir : "qemuxmlconfdata",
-                                                  "%s.xml", tc->name);
-    g_autofree char *raw = virTestLoadFile(path);
-    g_autofree char *xml = raw ? testAdaptTCG(raw) : NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *xml = testCaseXML(tc, &path);
     g_autoptr(GError) err = NULL;
     g_autoptr(qemuPreparedDomain) prep = NULL;
     g_autoptr(qemuCommandLine) cmd = NULL;
@@ -370,12 +381,11 @@ static int
 testRefused(const void *opaque)
 {
     const testCase *tc = opaque;
-    g_autofree char *path = virTestDataPathFormat("qemuxmlconfdata", "%s.xml", tc->name);
+    g_autofree char *path = NULL;
+    g_autofree char *xml = testCaseXML(tc, &path);
     g_autofree char *errPath = tc->errPath ? g_strdup(tc->errPath) :
                                virTestDataPathFormat("qemuxmlconfdata", "%s.%s-%s.err",
                                                      tc->name, tc->arch, qemuVersion);
-    g_autofree char *raw = virTestLoadFile(path);
-    g_autofree char *xml = raw ? testAdaptTCG(raw) : NULL;
     g_autoptr(GError) err = NULL;
     g_autofree char *name = NULL;
     g_autoptr(virDomainDef) def = NULL;
@@ -439,9 +449,8 @@ static int
 testEditAndRefuse(const testCase *tc, GRegex *re, const char *replacement,
                   const char *expect)
 {
-    g_autofree char *path = virTestDataPathFormat("qemuxmlconfdata", "%s.xml", tc->name);
-    g_autofree char *raw = virTestLoadFile(path);
-    g_autofree char *xml = raw ? testAdaptTCG(raw) : NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *xml = testCaseXML(tc, &path);
     g_autoptr(GError) err = NULL;
     g_autofree char *conv = NULL;
     g_autofree char *edited = NULL;
@@ -462,30 +471,20 @@ testEditAndRefuse(const testCase *tc, GRegex *re, const char *replacement,
     return ret;
 }
 
-/* An override edited behind our back: dumpxml and start report it */
+/* An override edited behind our back: dumpxml and start report it. The
+ * property is the qemu layer's name for this QEMU (x-scalable-mode on
+ * 10.0, scalable-mode on 11.x). */
 static int
 testEditedOverride(const void *opaque)
 {
-    const testCase *tc = opaque;
-    g_autofree char *path = virTestDataPathFormat("qemuxmlconfdata", "%s.xml", tc->name);
-    g_autofree char *raw = virTestLoadFile(path);
-    g_autofree char *xml = raw ? testAdaptTCG(raw) : NULL;
-    g_autoptr(GError) err = NULL;
-    g_autofree char *conv = NULL;
-    g_autoptr(GRegex) re = g_regex_new("(<qemu:property name='((x-)?scalable-mode)' type='bool' value=)'true'",
-                                       0, 0, NULL);
-    g_autoptr(GMatchInfo) match = NULL;
-    g_autofree char *prop = NULL;
-    g_autofree char *expect = NULL;
+    const char *prop = g_str_equal(qemuVersion, "10.0") ? "x-scalable-mode" : "scalable-mode";
+    g_autofree char *pattern = g_strdup_printf("(<qemu:property name='%s' type='bool' value=)'true'",
+                                               prop);
+    g_autoptr(GRegex) re = g_regex_new(pattern, 0, 0, NULL);
+    g_autofree char *expect = g_strdup_printf("unsupported configuration: the <qemu:override> of <iommu> 'ua-iommu0' sets '%s' to bool 'false', but the virt-viommu metadata records bool 'true': the two disagree (was one of them edited?)",
+                                              prop);
 
-    /* the property name is the qemu layer's choice for this QEMU */
-    if (!xml || !(conv = bridgeDomainConvert(conn, xml, path, &tc->opts, &err)))
-        return testFail("convert", err);
-    if (g_regex_match(re, conv, 0, &match))
-        prop = g_match_info_fetch(match, 2);
-    expect = g_strdup_printf("unsupported configuration: the <qemu:override> of <iommu> 'ua-iommu0' sets '%s' to bool 'false', but the virt-viommu metadata records bool 'true': the two disagree (was one of them edited?)",
-                             prop);
-    return testEditAndRefuse(tc, re, "\\1'false'", expect);
+    return testEditAndRefuse(opaque, re, "\\1'false'", expect);
 }
 
 /* The same for the vfio-pci override of a hostdev's vpasidCapOffset */
@@ -505,9 +504,8 @@ static int
 testNameExists(const void *opaque)
 {
     const testCase *tc = opaque;
-    g_autofree char *path = virTestDataPathFormat("qemuxmlconfdata", "%s.xml", tc->name);
-    g_autofree char *raw = virTestLoadFile(path);
-    g_autofree char *xml = raw ? testAdaptTCG(raw) : NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *xml = testCaseXML(tc, &path);
     g_autoptr(GError) err = NULL;
     g_autoptr(GRegex) uuid = g_regex_new("<uuid>[^<]*</uuid>", 0, 0, NULL);
     g_autoptr(GRegex) nesting = g_regex_new("nesting='on'", 0, 0, NULL);
@@ -553,9 +551,8 @@ static int
 testCorruptedMetadata(const void *opaque)
 {
     const testCase *tc = opaque;
-    g_autofree char *path = virTestDataPathFormat("qemuxmlconfdata", "%s.xml", tc->name);
-    g_autofree char *raw = virTestLoadFile(path);
-    g_autofree char *xml = raw ? testAdaptTCG(raw) : NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *xml = testCaseXML(tc, &path);
     g_autoptr(GError) err = NULL;
     g_autoptr(GRegex) re = g_regex_new("<viommu:iommu alias=\"ua-iommu0\"", 0, 0, NULL);
     g_autofree char *conv = NULL;
@@ -581,9 +578,8 @@ static int
 testRemovedMetadata(const void *opaque)
 {
     const testCase *tc = opaque;
-    g_autofree char *path = virTestDataPathFormat("qemuxmlconfdata", "%s.xml", tc->name);
-    g_autofree char *raw = virTestLoadFile(path);
-    g_autofree char *xml = raw ? testAdaptTCG(raw) : NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *xml = testCaseXML(tc, &path);
     g_autoptr(GError) err = NULL;
     g_autoptr(GRegex) re = g_regex_new("<metadata>.*</metadata>", G_REGEX_DOTALL, 0, NULL);
     g_autofree char *conv = NULL;
@@ -647,10 +643,8 @@ static int
 testStart(const void *opaque)
 {
     const testCase *tc = opaque;
-    g_autofree char *path = virTestDataPathFormat(tc->subdir ? tc->subdir : "qemuxmlconfdata",
-                                                  "%s.xml", tc->name);
-    g_autofree char *raw = virTestLoadFile(path);
-    g_autofree char *xml = raw ? testAdaptTCG(raw) : NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *xml = testCaseXML(tc, &path);
     g_autoptr(GError) err = NULL;
     g_autoptr(qemuPreparedDomain) prep = NULL;
     g_autoptr(qemuCommandLine) cmd = NULL;

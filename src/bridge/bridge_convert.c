@@ -344,18 +344,21 @@ bridgeCheckIOMMUFD(const virDomainDef *def, const bridgeLibvirtFacts *facts,
     return 0;
 }
 
-/* Convert @elem (the device's element in the kept document) as a
- * @kind, and add its plan to @conv. */
+/* Convert the device of @info (its element in the kept document) as a
+ * @kind, and add its plan to @conv. A device post-parse added (no
+ * element) is left alone: libvirt adds it too. */
 static int
 bridgeConvertDevice(bridgeConversion *conv, xmlNodePtr root,
-                    const bridgeDeviceKind *kind, xmlNodePtr elem,
-                    const char *ourId, const bridgeLibvirtFacts *facts,
-                    GError **error)
+                    const bridgeDeviceKind *kind, const virDomainDeviceInfo *info,
+                    const bridgeLibvirtFacts *facts, GError **error)
 {
-    bridgeDevicePlan *plan = bridgeDevicePlanNew(kind, elem, ourId);
+    bridgeDevicePlan *plan;
 
+    if (!info->src)
+        return 0;
+    plan = bridgeDevicePlanNew(kind, info->src, info->alias);
     g_ptr_array_add(conv->plans, plan);
-    if (kind == &bridgeIOMMUKind && bridgeCheckModel(elem, facts, error) < 0)
+    if (kind == &bridgeIOMMUKind && bridgeCheckModel(info->src, facts, error) < 0)
         return -1;
     if (bridgeStripDriver(plan, facts, error) < 0)
         return -1;
@@ -375,20 +378,13 @@ bridgeConvertPrepare(virDomainDef *def, const bridgeLibvirtFacts *facts,
     if (bridgeCheckIOMMUFD(def, facts, error) < 0)
         return NULL;
     for (i = 0; i < def->niommus; i++) {
-        const virDomainIOMMUDef *iommu = def->iommus[i];
-
-        /* added by post-parse: libvirt adds it too */
-        if (iommu->info.src &&
-            bridgeConvertDevice(conv, def->src, &bridgeIOMMUKind, iommu->info.src,
-                                iommu->info.alias, facts, error) < 0)
+        if (bridgeConvertDevice(conv, def->src, &bridgeIOMMUKind,
+                                &def->iommus[i]->info, facts, error) < 0)
             return NULL;
     }
     for (i = 0; i < def->nhostdevs; i++) {
-        const virDomainHostdevDef *hostdev = def->hostdevs[i];
-
-        if (hostdev->info.src &&
-            bridgeConvertDevice(conv, def->src, &bridgeHostdevKind, hostdev->info.src,
-                                hostdev->info.alias, facts, error) < 0)
+        if (bridgeConvertDevice(conv, def->src, &bridgeHostdevKind,
+                                &def->hostdevs[i]->info, facts, error) < 0)
             return NULL;
     }
     return g_steal_pointer(&conv);

@@ -550,25 +550,10 @@ testNameExists(const void *opaque)
 static int
 testCorruptedMetadata(const void *opaque)
 {
-    const testCase *tc = opaque;
-    g_autofree char *path = NULL;
-    g_autofree char *xml = testCaseXML(tc, &path);
-    g_autoptr(GError) err = NULL;
     g_autoptr(GRegex) re = g_regex_new("<viommu:iommu alias=\"ua-iommu0\"", 0, 0, NULL);
-    g_autofree char *conv = NULL;
-    g_autofree char *edited = NULL;
-    g_autofree char *name = NULL;
-    const char *expect = "XML error: the virt-viommu metadata is corrupted: a <iommu> record has no alias=";
-    int ret = -1;
 
-    if (!xml || !(conv = bridgeDomainConvert(conn, xml, path, &tc->opts, &err)))
-        return testFail("convert", err);
-    edited = g_regex_replace_literal(re, conv, -1, 0, "<viommu:iommu", 0, NULL);
-    if (g_str_equal(edited, conv) || !(name = bridgeConnDefine(conn, edited, &err)))
-        return testFail("plain define", err);
-    ret = testDumpAndStartRefuse(tc, name, expect);
-    bridgeConnRemove(conn, name, &err);
-    return ret;
+    return testEditAndRefuse(opaque, re, "<viommu:iommu",
+                             "XML error: the virt-viommu metadata is corrupted: a <iommu> record has no alias=");
 }
 
 /* Metadata removed by hand (virsh edit): the overrides the bridge wrote are

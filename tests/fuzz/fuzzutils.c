@@ -13,7 +13,14 @@
 char *
 virFuzzString(const uint8_t *data, size_t size)
 {
+    static bool quiet;
     char *str = g_malloc(size + 1);
+
+    /* the first input silences libxml2 and GLib for the whole run */
+    if (!quiet) {
+        virFuzzQuiet();
+        quiet = true;
+    }
 
     memcpy(str, data, size);
     str[size] = '\0';

@@ -12,7 +12,8 @@
 #include "hostiommu_conf.h"
 #include "qemu_capabilities.h"
 
-/* A NUL-terminated copy of the fuzzer's bytes */
+/* A NUL-terminated copy of the fuzzer's bytes (the first call also runs
+ * virFuzzQuiet()) */
 char *virFuzzString(const uint8_t *data, size_t size);
 
 /* Silence libxml2's and GLib's own printing: millions of inputs are

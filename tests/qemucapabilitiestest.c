@@ -826,6 +826,12 @@ testHostileQMP(const void *opaque)
     int i;
 
     virTestUseFile(script);
+    virTestUseFile(errPath);
+    /* under valgrind (only there) the client sees the monitor of
+     * "forking" closed, not held by the child: "closed the QMP monitor"
+     * instead of "exited without closing the QMP monitor" */
+    if (g_str_equal(name, "forking") && virTestUnderValgrind())
+        return VIR_TEST_SKIP;
     unlink(pidFile);
     g_setenv("FAKEQEMU_PIDFILE", pidFile, TRUE);
     qmp = virQMPStart(argv, &opts, &err);
@@ -923,15 +929,11 @@ mymain(void)
         ret = -1;
     if (virTestRun("qmp: hung process times out", testQMPHang, NULL) < 0)
         ret = -1;
-    /* Which message these give depends on whether the client or QEMU
-     * (the fake) gets there first: QEMU's exit or the client's write,
-     * a child's exit or the monitor's end of file. Under valgrind the
-     * client is the slow side, so they are left out there. */
-    if (!virTestUnderValgrind()) {
-        if (virTestRun("qmp: QEMU refuses its options", testQMPRefused, NULL) < 0)
-            ret = -1;
-        testRunDir("hostile-qmp", ".sh", testHostileQMP, &ret);
-    }
+    /* QEMU's exit or the client's write: either order gives the same
+     * message, also under valgrind, where the client is the slow side */
+    if (virTestRun("qmp: QEMU refuses its options", testQMPRefused, NULL) < 0)
+        ret = -1;
+    testRunDir("hostile-qmp", ".sh", testHostileQMP, &ret);
 
     testRemoveTree(cacheState.tmpdir);
     g_free(cacheState.tmpdir);

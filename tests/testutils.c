@@ -14,6 +14,7 @@
 static unsigned int testCounter;
 static unsigned int testPassed;
 static unsigned int testFailed;
+static unsigned int testSkipped;
 static unsigned int testRangeStart;
 static unsigned int testRangeEnd;
 static GHashTable *usedFiles;
@@ -64,6 +65,11 @@ virTestRun(const char *title, virTestFunc body, const void *data)
         return 0;
 
     ret = body(data);
+    if (ret == VIR_TEST_SKIP) {
+        testSkipped++;
+        fprintf(stderr, "%3u) %-70s ... SKIP\n", testCounter, title);
+        return 0;
+    }
     if (ret == 0) {
         testPassed++;
         if (virTestDebug())
@@ -316,7 +322,11 @@ virTestMain(int argc, char **argv, int (*func)(void))
         fprintf(stderr, "%s: %u unused data file(s)\n", progname, unused);
         testFailed += unused;
     }
-    printf("%s: %u passed, %u failed\n", progname, testPassed, testFailed);
+    if (testSkipped)
+        printf("%s: %u passed, %u failed, %u skipped\n", progname, testPassed,
+               testFailed, testSkipped);
+    else
+        printf("%s: %u passed, %u failed\n", progname, testPassed, testFailed);
     if (usedFiles)
         g_hash_table_unref(usedFiles);
     if (dataDirs)

@@ -22,6 +22,9 @@
 typedef int (*virTestFunc)(const void *opaque);
 
 /* Run one test case; returns 0 on pass, -1 on failure. */
+/* A body that cannot run here returns VIR_TEST_SKIP: counted and printed
+ * as skipped, never as passed */
+#define VIR_TEST_SKIP 77
 int virTestRun(const char *title, virTestFunc body, const void *data);
 
 /* Print "N passed, N failed" (and unused-file failures), return exit code */

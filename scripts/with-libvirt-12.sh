@@ -4,7 +4,9 @@
 # stage): the chroot is made (or found ready), and scripts/with-libvirtd.sh
 # starts its libvirtd in a private mount namespace; COMMAND runs with
 # LIBVIRT_URI set to qemu:///system?socket=... of that daemon, which is
-# stopped when COMMAND ends. The exit status is COMMAND's.
+# stopped when COMMAND ends, and VIRT_VIOMMU_LIBVIRT_SCHEMADIR set to that
+# libvirt's schemas, so that virt-viommu checks domains against the
+# grammar of the libvirt it talks to. The exit status is COMMAND's.
 #
 # Clients built against the host's libvirt (11.3) reach 12.9 this way:
 # libvirt's embedded driver would run inside the client process.
@@ -25,4 +27,7 @@ fi
     exit 1
 }
 dir=${VIRT_VIOMMU_QEMU_CHROOT:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/libvirt-viommu/qemu-11.1-chroot}
+# the clients check domains against that libvirt's own grammar
+VIRT_VIOMMU_LIBVIRT_SCHEMADIR=$dir/root/usr/share/libvirt/schemas
+export VIRT_VIOMMU_LIBVIRT_SCHEMADIR
 exec "$top/scripts/with-libvirtd.sh" --chroot "$dir/root" "$@"

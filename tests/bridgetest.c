@@ -498,6 +498,52 @@ testEditedHostdevOverride(const void *opaque)
                              "unsupported configuration: the <qemu:override> of <hostdev> 'ua-hostdev0' sets 'x-vpasid-cap-offset' to unsigned '3332', but the virt-viommu metadata records unsigned '3328': the two disagree (was one of them edited?)");
 }
 
+/* A domain outside libvirt's grammar is refused with the grammar's
+ * message; when the connected libvirt is not the one whose grammar was
+ * used (installed here, VIRT_VIOMMU_LIBVIRT_SCHEMADIR unset), the message
+ * says so. Nothing is defined. */
+static int
+testGrammarRefusal(const void *opaque)
+{
+    const testCase *tc = opaque;
+    g_autofree char *path = NULL;
+    g_autofree char *xml = testCaseXML(tc, &path);
+    g_autofree char *saved = g_strdup(g_getenv("VIRT_VIOMMU_LIBVIRT_SCHEMADIR"));
+    g_autoptr(GRegex) re = g_regex_new("</devices>", 0, 0, NULL);
+    g_autoptr(GError) err = NULL;
+    g_autofree char *bad = NULL;
+    g_autofree char *name = NULL;
+    g_autofree char *expect = NULL;
+    g_autofree char *here = bridgeVersionString(bridgeLocalLibVersion());
+    g_autofree char *have = NULL;
+    g_autofree char *hint = NULL;
+    unsigned long version = 0;
+
+    if (!xml || bridgeConnLibVersion(conn, &version, &err) < 0)
+        return testFail("setup", err);
+    have = bridgeVersionString(version);
+    bad = g_regex_replace_literal(re, xml, -1, 0, "<bogus/></devices>", 0, NULL);
+    if (!g_str_equal(here, have))
+        hint = g_strdup_printf(" (the grammar of libvirt %s, installed here; the connected libvirt is %s: set VIRT_VIOMMU_LIBVIRT_SCHEMADIR to its schema directory to check against its own grammar)",
+                               here, have);
+    expect = g_strdup_printf("XML document failed to validate against schema: the document is not a libvirt domain (libvirt's grammar from '/usr/share/libvirt/schemas' plus the vIOMMU extension): Extra element devices in interleave\n"
+                             "Element domain failed to validate content%s", hint ? hint : "");
+    g_unsetenv("VIRT_VIOMMU_LIBVIRT_SCHEMADIR");
+    name = bridgeDomainDefine(conn, bad, path, &tc->opts, &err);
+    if (saved)
+        g_setenv("VIRT_VIOMMU_LIBVIRT_SCHEMADIR", saved, TRUE);
+    if (name) {
+        g_printerr("defined, but should be refused\n");
+        bridgeConnRemove(conn, name, NULL);
+        return -1;
+    }
+    if (bridgeConnHasDomain(conn, tc->name)) {
+        g_printerr("domain '%s' left behind\n", tc->name);
+        return -1;
+    }
+    return testCompare(expect, err->message, "grammar refusal");
+}
+
 /* libvirt refuses the define (the name exists with another UUID): the
  * existing definition is left exactly as it was */
 static int
@@ -987,6 +1033,8 @@ mymain(void)
         virTestRun("corrupted metadata reported", testCorruptedMetadata,
                    testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
         virTestRun("removed metadata reported", testRemovedMetadata,
+                   testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
+        virTestRun("grammar refusal names the grammar's libvirt", testGrammarRefusal,
                    testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
         virTestRun("name exists: libvirt refuses, nothing changes", testNameExists,
                    testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||

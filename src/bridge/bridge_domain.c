@@ -58,6 +58,29 @@ bridgeGetFacts(bridgeConn *conn, const virDomainDef *def,
     return bridgeParseDomainCaps(caps, facts, emulator, error);
 }
 
+/* A grammar refusal of a domain on its way to a libvirt other than the
+ * one installed here says so: the grammar checked is the local one,
+ * unless VIRT_VIOMMU_LIBVIRT_SCHEMADIR names another */
+static void
+bridgeExplainGrammar(const bridgeLibvirtFacts *facts, GError **error)
+{
+    unsigned long local = bridgeLocalLibVersion();
+    const char *dir = g_getenv("VIRT_VIOMMU_LIBVIRT_SCHEMADIR");
+    g_autofree char *have = NULL;
+    g_autofree char *here = NULL;
+    char *msg;
+
+    if (!error || !*error || !virErrorMatches(*error, VIR_ERR_XML_INVALID_SCHEMA) ||
+        local == 0 || local == facts->version || (dir && *dir))
+        return;
+    have = bridgeVersionString(facts->version);
+    here = bridgeVersionString(local);
+    msg = g_strdup_printf(_("%1$s (the grammar of libvirt %2$s, installed here; the connected libvirt is %3$s: set VIRT_VIOMMU_LIBVIRT_SCHEMADIR to its schema directory to check against its own grammar)"),
+                          (*error)->message, here, have);
+    g_free((*error)->message);
+    (*error)->message = msg;
+}
+
 char *
 bridgeDomainConvert(bridgeConn *conn, const char *xml, const char *path,
                     const qemuDomainPrepareOptions *opts, GError **error)
@@ -79,14 +102,19 @@ bridgeDomainConvert(bridgeConn *conn, const char *xml, const char *path,
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                               _("the domain already holds virt-viommu metadata: give the XML 'virt-viommu dumpxml' prints, not the converted one")),
                NULL;
-    /* the connection's emulator, unless the options name QEMU's caps */
-    if (!(probe = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE, error)) ||
+    /* the connection's emulator, unless the options name QEMU's caps (a
+     * first look only: every check, the grammar too, comes below) */
+    if (!(probe = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE |
+                                          VIR_DOMAIN_DEF_PARSE_SKIP_SCHEMA, error)) ||
         bridgeGetFacts(conn, probe, &facts, &emulator, error) < 0)
         return NULL;
     if (!o.qemuCapsFile && !o.emulator)
         o.emulator = emulator;
-    if (!(prep = qemuDomainPrepareString(xml, path, &o, error)) ||
-        !(cmd = qemuBuildCommandLine(prep->def, prep->caps, error)) ||
+    if (!(prep = qemuDomainPrepareString(xml, path, &o, error))) {
+        bridgeExplainGrammar(&facts, error);
+        return NULL;
+    }
+    if (!(cmd = qemuBuildCommandLine(prep->def, prep->caps, error)) ||
         !(ours = bridgeDevicesFromArgv((const char *const *)cmd->argv, error)))
         return NULL;
     if (!(conv = bridgeConvertPrepare(prep->def, &facts, error)))

@@ -93,6 +93,16 @@ bridgeConnLibVersion(bridgeConn *conn, unsigned long *version, GError **error)
     return 0;
 }
 
+unsigned long
+bridgeLocalLibVersion(void)
+{
+    unsigned long version = 0;
+
+    if (virGetVersion(&version, NULL, NULL) < 0)
+        return 0;
+    return version;
+}
+
 /* libvirt allocates with malloc: hand back a GLib string */
 static char *
 bridgeTakeString(char *s)

@@ -20,6 +20,10 @@ void bridgeConnClose(bridgeConn *conn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(bridgeConn, bridgeConnClose);
 
 /* virConnectGetLibVersion() */
+/* The version of the libvirt library this program runs with (whose
+ * grammar the checks use unless VIRT_VIOMMU_LIBVIRT_SCHEMADIR names
+ * another); 0 when unknown */
+unsigned long bridgeLocalLibVersion(void);
 int bridgeConnLibVersion(bridgeConn *conn, unsigned long *version, GError **error);
 
 /* virConnectGetDomainCapabilities() */

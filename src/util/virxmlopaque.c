@@ -361,6 +361,42 @@ virXMLLibvirtSchemaDir(void)
     return env && *env ? env : VIR_XML_LIBVIRT_SCHEMADIR_DEFAULT;
 }
 
+/* Does libvirt's grammar in @dir have the domain-level <iommufd> element
+ * (libvirt 12.2 and later)? */
+static bool
+virXMLLibvirtHasIOMMUFD(const char *dir)
+{
+    g_autofree char *common = g_build_filename(dir, "domaincommon.rng", NULL);
+    g_autofree char *text = NULL;
+
+    return g_file_get_contents(common, &text, NULL, NULL) &&
+           strstr(text, "<define name=\"iommufd\">");
+}
+
+/* Drop the superset's own domain-level <iommufd> (the define that combines
+ * with libvirt's "events") when libvirt's grammar has the element:
+ * two of them in one interleave do not compile. */
+static void
+virXMLSupersetDropIOMMUFD(xmlDocPtr doc)
+{
+    xmlNodePtr cur;
+
+    for (cur = xmlDocGetRootElement(doc)->children; cur; cur = cur->next) {
+        g_autofree char *name = NULL;
+        g_autofree char *combine = NULL;
+
+        if (cur->type != XML_ELEMENT_NODE || !xmlStrEqual(cur->name, BAD_CAST "define"))
+            continue;
+        name = virXMLPropString(cur, "name");
+        combine = virXMLPropString(cur, "combine");
+        if (g_strcmp0(name, "events") == 0 && combine) {
+            xmlUnlinkNode(cur);
+            xmlFreeNode(cur);
+            return;
+        }
+    }
+}
+
 /* Compile libvirt-superset.rng with its include pointing at @dir */
 static xmlRelaxNGPtr
 virXMLSupersetCompile(const char *dir, GError **error)
@@ -392,6 +428,8 @@ virXMLSupersetCompile(const char *dir, GError **error)
                        _("cannot parse the RelaxNG schema '%1$s'"), path);
         return NULL;
     }
+    if (virXMLLibvirtHasIOMMUFD(dir))
+        virXMLSupersetDropIOMMUFD(doc);
     pctxt = xmlRelaxNGNewDocParserCtxt(doc);
     xmlRelaxNGSetParserErrors(pctxt, virXMLRelaxNGCollect, virXMLRelaxNGCollect, msg);
     rng = xmlRelaxNGParse(pctxt);

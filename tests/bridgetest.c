@@ -876,11 +876,54 @@ static const char *const hostdevDomains[] = {
     "intel-upstream-spelling", NULL
 };
 
+/* The shipped examples: accepted by this QEMU, round trip; refused, the
+ * message is bridgedata/examples/NAME.ARCH-VERSION.err. Those with an
+ * assigned device run in the assigned-device part, against @hostRoot
+ * (NULL: none). smmuv3-accel is left out: accel needs KVM. */
+static const char *const exampleDomains[] = { "intel-nesting-pasid-tcg", NULL };
+static const char *const exampleHostdevDomains[] = {
+    "intel-nesting-pasid", "intel-nesting-two-units", NULL
+};
+
+static int
+testExamples(GPtrArray *cases, const char *const *names, const char *hostRoot)
+{
+    g_autofree char *errDir = virTestDataPath("bridgedata", "examples");
+    int ret = 0;
+    size_t i;
+
+    for (i = 0; names[i]; i++) {
+        testCase *tc = testCaseNew(cases, names[i], "x86_64");
+        g_autofree char *errName = g_strdup_printf("%s.x86_64-%s.err", names[i], qemuVersion);
+        g_autofree char *errPath = g_build_filename(errDir, errName, NULL);
+        g_autofree char *title = NULL;
+        bool refused = g_file_test(errPath, G_FILE_TEST_EXISTS);
+
+        virTestRegisterDataDir(errDir, errName);
+
+        tc->subdir = "../examples";
+        if (hostRoot) {
+            tc->hostRoot = virTestDataPath("hostdata", hostRoot);
+            tc->opts.hostRoot = tc->hostRoot;
+        }
+        if (refused)
+            tc->errPath = g_steal_pointer(&errPath);
+        title = g_strdup_printf("%s example %s", refused ? "refused" : "round trip", names[i]);
+        if (virTestRun(title, refused ? testRefused : testRoundTrip, tc) < 0)
+            ret = -1;
+    }
+    return ret;
+}
+
 static int
 testHostdevDomains(GPtrArray *cases, const char *libvirtVersion)
 {
+    g_autofree char *bridgeDir = virTestDataPath("bridgedata", "");
+    g_autofree char *glob = g_strdup_printf("*.libvirt-%s.err", libvirtVersion);
     int ret = 0;
     size_t i;
+
+    virTestRegisterDataDir(bridgeDir, glob);
 
     for (i = 0; hostdevDomains[i]; i++) {
         const char *n = hostdevDomains[i];
@@ -915,6 +958,8 @@ testHostdevDomains(GPtrArray *cases, const char *libvirtVersion)
                        testEditedHostdevOverride, tc) < 0)
             ret = -1;
     }
+    if (testExamples(cases, exampleHostdevDomains, "intel-server-sm") < 0)
+        ret = -1;
     return ret;
 }
 
@@ -998,7 +1043,8 @@ mymain(void)
         ret = testHostdevDomains(cases, full);
         goto done;
     }
-    if (testDataDriven(names, cases, dir) < 0)
+    if (testDataDriven(names, cases, dir) < 0 ||
+        testExamples(cases, exampleDomains, NULL) < 0)
         ret = -1;
 
     /* QEMU 10.0 has a 1-bit PASID and no nesting with PASID; 11.1 both */

@@ -314,7 +314,7 @@ testRoundTrip(const void *opaque)
         return -1;
     if (!(name = bridgeDomainDefine(conn, xml, path, &tc->opts, &err)))
         return testFail("define", err);
-    if (!(back = bridgeDomainDumpXML(conn, name, true, &err))) {
+    if (!(back = bridgeDomainDumpXML(conn, name, true, &tc->opts, &err))) {
         testFail("dumpxml", err);
         goto cleanup;
     }
@@ -358,7 +358,7 @@ testRoundTrip(const void *opaque)
         goto cleanup;
     /* the dumpxml output defines to the same domain */
     if (!(name2 = bridgeDomainDefine(conn, back, path, &tc->opts, &err)) ||
-        !(back2 = bridgeDomainDumpXML(conn, name2, true, &err))) {
+        !(back2 = bridgeDomainDumpXML(conn, name2, true, &tc->opts, &err))) {
         testFail("redefine", err);
         goto cleanup;
     }
@@ -429,7 +429,7 @@ testDumpAndStartRefuse(const testCase *tc, const char *name, const char *expect)
     g_autoptr(GError) err = NULL;
     g_autofree char *back = NULL;
 
-    if ((back = bridgeDomainDumpXML(conn, name, true, &err))) {
+    if ((back = bridgeDomainDumpXML(conn, name, true, &tc->opts, &err))) {
         g_printerr("dumpxml did not report: %s\n", expect);
         return -1;
     }
@@ -485,6 +485,33 @@ testEditedOverride(const void *opaque)
                                               prop);
 
     return testEditAndRefuse(opaque, re, "\\1'false'", expect);
+}
+
+/* The metadata edited behind our back, the override left as it was: the
+ * domain the user would see is not what QEMU gets. On QEMU 10.0 a 1-bit
+ * PASID is x-pasid-mode, on 11.x pasid-bits. */
+static int
+testEditedMetadata(const void *opaque)
+{
+    g_autoptr(GRegex) re = g_regex_new("<viommu:driver scalable_mode=\"on\" pasid_bits=\"1\"/>",
+                                       0, 0, NULL);
+    bool old = g_str_equal(qemuVersion, "10.0");
+    g_autofree char *expect = g_strdup_printf("unsupported configuration: <iommu> 'ua-iommu0': '%s' is %s with its <qemu:override> but unset with the virt-viommu metadata: the two disagree (was one of them edited?)",
+                                              old ? "x-pasid-mode" : "pasid-bits",
+                                              old ? "true" : "1");
+
+    return testEditAndRefuse(opaque, re, "<viommu:driver scalable_mode=\"on\"/>", expect);
+}
+
+/* The metadata of a hostdev edited: its vpasidCapOffset no longer what the
+ * vfio-pci override gives */
+static int
+testEditedHostdevMetadata(const void *opaque)
+{
+    g_autoptr(GRegex) re = g_regex_new("vpasidCapOffset=\"0xd00\"", 0, 0, NULL);
+
+    return testEditAndRefuse(opaque, re, "vpasidCapOffset=\"0xd04\"",
+                             "unsupported configuration: <hostdev> 'ua-hostdev0': 'x-vpasid-cap-offset' is 3328 with its <qemu:override> but 3332 with the virt-viommu metadata: the two disagree (was one of them edited?)");
 }
 
 /* The same for the vfio-pci override of a hostdev's vpasidCapOffset */
@@ -631,7 +658,7 @@ testRemovedMetadata(const void *opaque)
         g_printerr("metadata: %s\n", before[0] ? "reported while present" : "not removed");
         return testFail("plain define", err);
     }
-    if (!(back = bridgeDomainDumpXML(conn, name, true, &err))) {
+    if (!(back = bridgeDomainDumpXML(conn, name, true, &tc->opts, &err))) {
         testFail("dumpxml", err);
         goto cleanup;
     }
@@ -954,8 +981,10 @@ testHostdevDomains(GPtrArray *cases, const char *libvirtVersion)
         if (virTestRun(title, fn, tc) < 0)
             ret = -1;
         if (fn == testRoundTrip && g_str_equal(n, "intel-nesting-vpasid-offset") &&
-            virTestRun("edited vfio-pci override reported",
-                       testEditedHostdevOverride, tc) < 0)
+            (virTestRun("edited vfio-pci override reported",
+                        testEditedHostdevOverride, tc) < 0 ||
+             virTestRun("edited hostdev metadata reported",
+                        testEditedHostdevMetadata, tc) < 0))
             ret = -1;
     }
     if (testExamples(cases, exampleHostdevDomains, "intel-server-sm") < 0)
@@ -1080,6 +1109,8 @@ mymain(void)
                    testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
         virTestRun("removed metadata reported", testRemovedMetadata,
                    testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
+        virTestRun("edited metadata reported", testEditedMetadata,
+                   testCaseNew(cases, "intel-scalable-pasid-1bit", "x86_64")) < 0 ||
         virTestRun("grammar refusal names the grammar's libvirt", testGrammarRefusal,
                    testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
         virTestRun("name exists: libvirt refuses, nothing changes", testNameExists,

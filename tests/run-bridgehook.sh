@@ -63,12 +63,18 @@ case $variant in
         # domain as written (sed on the test domain)
         edit="s/pasid_bits=\"1\"/pasid_bits=\"20\"/;s/pasid_bits='1'/pasid_bits='20'/"
         want_edit="s/pasid_bits='1'/pasid_bits='20'/"
+        # a metadata edit validate accepts, which the override does not
+        # follow: the PASID dropped, x-pasid-mode still set
+        disagree='s/ pasid_bits="1"//'
+        disagree_msg="<iommu> 'ua-iommu0': 'x-pasid-mode' is true with its <qemu:override> but unset with the virt-viommu metadata: the two disagree (was one of them edited?)"
         ;;
     12.9)
         name=intel-pasid-20-emulated
         caps=$srcdir/tests/qemucapabilitiesdata/caps_11.1.3_x86_64.xml
         edit='s/<viommu:driver nesting="on" pasid="on"/& aw_bits="39"/'
         want_edit="s/<driver nesting='on' pasid='on'/& aw_bits='39'/"
+        disagree='s/<viommu:driver nesting="on" pasid="on"/<viommu:driver nesting="on"/'
+        disagree_msg="<iommu> 'ua-iommu0': 'pasid-bits' is 20 with its <qemu:override> but unset with the virt-viommu metadata: the two disagree (was one of them edited?)"
         ;;
 esac
 sed -e "s/<domain type='kvm'/<domain type='qemu'/" -e "/<cpu mode='host-passthrough'/d" \
@@ -107,9 +113,23 @@ if [ "$(virsh -q -c "$uri" domstate "$name")" = "shut off" ]; then
 else
     bad "the refused domain runs"
 fi
+
+# 3. the metadata edited to something valid that the override does not
+#    give: the hook refuses, naming the disagreement
+"$vv" define -c "$uri" ${caps:+--qemu-caps "$caps"} "$work/dom.xml" >/dev/null
+virsh -q -c "$uri" dumpxml --inactive "$name" | sed -e "$disagree" > "$work/edited.xml"
+virsh -q -c "$uri" define "$work/edited.xml" >/dev/null
+if virsh -q -c "$uri" start "$name" >/dev/null 2>"$work/err"; then
+    bad "hook let through metadata the override does not follow"
+    virsh -q -c "$uri" destroy "$name" >/dev/null 2>&1 || true
+elif grep -qF -- "$disagree_msg" "$work/err"; then
+    ok "hook refuses metadata the override does not follow"
+else
+    bad "hook refusal without '$disagree_msg': $(cat "$work/err")"
+fi
 virsh -q -c "$uri" undefine "$name" >/dev/null
 
-# 3. a domain without our metadata is left alone
+# 4. a domain without our metadata is left alone
 sed -e "s/<name>[^<]*</<name>plain</" -e "/<iommu/,/<\/iommu>/d" "$work/dom.xml" > "$work/plain.xml"
 virsh -q -c "$uri" define "$work/plain.xml" >/dev/null
 if virsh -q -c "$uri" start plain >/dev/null 2>"$work/err"; then

@@ -57,6 +57,7 @@ vvCmdDefine(int argc, char **argv)
 int
 vvCmdDumpxml(int argc, char **argv)
 {
+    g_auto(vvCheckArgs) args = { 0 };
     g_autofree char *uri = NULL;
     gboolean inactive = FALSE;
     GOptionEntry entries[] = {
@@ -64,20 +65,24 @@ vvCmdDumpxml(int argc, char **argv)
           N_("libvirt connection URI (default: libvirt's)"), N_("URI") },
         { "inactive", 0, 0, G_OPTION_ARG_NONE, &inactive,
           N_("the definition, not the running domain's XML"), NULL },
+        VV_CHECK_OPTIONS(&args),
         { NULL }
     };
+    qemuDomainPrepareOptions opts = { 0 };
     g_autoptr(bridgeConn) conn = NULL;
     g_autoptr(GError) err = NULL;
     g_autofree char *xml = NULL;
     g_auto(GStrv) orphans = NULL;
     size_t i;
 
-    if (!vvParseOptions("dumpxml", "NAME", entries, &argc, &argv))
+    if (!vvParseOptions("dumpxml", "NAME", entries, &argc, &argv) ||
+        !vvCheckArgsValid(&args))
         return VIRT_VIOMMU_EXIT_ENV;
     if (argc != 2)
         return vvUsageError(_("%s takes exactly one NAME argument"), "dumpxml");
+    vvCheckArgsToOptions(&args, &opts);
     if (!(conn = bridgeConnOpen(uri, &err)) ||
-        !(xml = bridgeDomainDumpXML(conn, argv[1], inactive, &err)))
+        !(xml = bridgeDomainDumpXML(conn, argv[1], inactive, &opts, &err)))
         return vvReportError(err);
     vvPrint(xml);
     /* reported, not hidden: the metadata of a bridge-defined vIOMMU is gone */

@@ -91,6 +91,12 @@ static const char *const bridgeIgnoredKeys[] = {
     "id", "bus", "addr", "primary-bus", "multifunction", "fd", NULL
 };
 
+bool
+bridgeIgnoredKey(const char *key)
+{
+    return g_strv_contains(bridgeIgnoredKeys, key);
+}
+
 void
 bridgeLibvirtFactsClear(bridgeLibvirtFacts *facts)
 {
@@ -532,7 +538,7 @@ bridgeAddOverrides(xmlNodePtr root, const bridgeDevicePlan *plan,
         g_autofree char *value = NULL;
         const char *type = NULL;
 
-        if (g_strv_contains(bridgeIgnoredKeys, key) ||
+        if (bridgeIgnoredKey(key) ||
             (lv && bridgeNodeEqual(mine, lv)))
             continue;
         if (bridgePropertyTypeValue(key, mine, &type, &value, error) < 0)
@@ -545,7 +551,7 @@ bridgeAddOverrides(xmlNodePtr root, const bridgeDevicePlan *plan,
     for (k = theirKeys; k; k = k->next) {
         const char *key = k->data;
 
-        if (g_strv_contains(bridgeIgnoredKeys, key) ||
+        if (bridgeIgnoredKey(key) ||
             json_object_has_member(ours, key))
             continue;
         bridgeAddProperty(root, plan, record, key, "remove", NULL);

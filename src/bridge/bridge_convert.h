@@ -105,6 +105,18 @@ bool bridgeHasMetadata(const char *xml);
  * the domain has our metadata or no such override. */
 GStrv bridgeOrphanOverrides(const char *xml);
 
+/* Is @key of a -device value addressing or a file descriptor, left out
+ * when virt-viommu's and libvirt's devices are compared? */
+bool bridgeIgnoredKey(const char *key);
+
+/* Do the metadata and the overrides of @xml (a domain as libvirt holds
+ * it) still agree? The user's domain (the metadata put back) and
+ * libvirt's (without the metadata, its overrides applied to what
+ * virt-viommu builds for it) must give each recorded device the same
+ * properties with @caps. 0 also when @xml has no metadata of ours. */
+int bridgeCheckAgreement(const char *xml, const virQEMUCaps *caps,
+                         GError **error);
+
 /* The check of a domain XML as libvirt holds it (the hook's): the metadata
  * and the overrides agree, and the user's domain passes every check. */
 int bridgeDomainCheck(const char *xml, const char *what,

@@ -153,13 +153,25 @@ bridgeDomainToNative(bridgeConn *conn, const char *xml, const char *path,
 
 char *
 bridgeDomainDumpXML(bridgeConn *conn, const char *name, bool inactive,
-                    GError **error)
+                    const qemuDomainPrepareOptions *opts, GError **error)
 {
     g_autofree char *xml = bridgeConnGetXML(conn, name, inactive, error);
+    g_autofree char *user = NULL;
+    g_autoptr(virDomainDef) probe = NULL;
+    g_autoptr(virQEMUCaps) caps = NULL;
 
-    if (!xml)
+    if (!xml || !(user = bridgeRestore(xml, error)))
         return NULL;
-    return bridgeRestore(xml, error);
+    if (!bridgeHasMetadata(xml))
+        return g_steal_pointer(&user);
+    /* the overrides must still give what the metadata asks for, with the
+     * QEMU of the domain (or the one the options name) */
+    if (!(probe = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_SKIP_VALIDATE |
+                                          VIR_DOMAIN_DEF_PARSE_SKIP_SCHEMA, error)) ||
+        !(caps = qemuDomainPrepareCaps(opts, probe->emulator, probe->arch, error)) ||
+        bridgeCheckAgreement(xml, caps, error) < 0)
+        return NULL;
+    return g_steal_pointer(&user);
 }
 
 int

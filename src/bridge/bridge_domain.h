@@ -25,9 +25,11 @@ char *bridgeDomainToNative(bridgeConn *conn, const char *xml, const char *path,
 char *bridgeDomainDefine(bridgeConn *conn, const char *xml, const char *path,
                          const qemuDomainPrepareOptions *opts, GError **error);
 
-/* The user's XML of the defined domain @name (see bridgeRestore()) */
+/* The user's XML of the defined domain @name (see bridgeRestore()), after
+ * checking that its metadata and overrides agree with the QEMU
+ * capabilities @opts names (else those of the domain's <emulator>) */
 char *bridgeDomainDumpXML(bridgeConn *conn, const char *name, bool inactive,
-                          GError **error);
+                          const qemuDomainPrepareOptions *opts, GError **error);
 
 /* Re-run every check on the defined domain (the host may have changed
  * since define), then start it. */

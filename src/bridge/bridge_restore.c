@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bridge_convert.h"
+#include "qemu_command.h"
 #include "qemu_domain_prepare.h"
 #include "virxml.h"
 #include "virxmlopaque.h"
@@ -134,7 +135,8 @@ bridgeRestoreProperty(xmlNodePtr root, const char *element, const char *alias,
 /* Put the record @rec (<viommu:iommu> or <viommu:hostdev>) back into its
  * device */
 static int
-bridgeRestoreDevice(xmlNodePtr root, xmlNodePtr rec, GError **error)
+bridgeRestoreDevice(xmlNodePtr root, xmlNodePtr rec, bool keepAliases,
+                    GError **error)
 {
     const char *element = (const char *)rec->name;
     g_autofree char *alias = virXMLPropString(rec, "alias");
@@ -180,7 +182,7 @@ bridgeRestoreDevice(xmlNodePtr root, xmlNodePtr rec, GError **error)
         for (cur = xmlFirstElementChild(drv); cur; cur = xmlNextElementSibling(cur))
             xmlAddChild(target, xmlDocCopyNode(cur, root->doc, 1));
     }
-    if (g_strcmp0(generated, "yes") == 0)
+    if (!keepAliases && g_strcmp0(generated, "yes") == 0)
         bridgeRemoveNode(virXMLNodeGetChild(dev, "alias"));
     return 0;
 }
@@ -208,20 +210,26 @@ bridgeDropUnusedQemuNs(xmlNodePtr root)
     }
 }
 
-char *
-bridgeRestore(const char *xml, GError **error)
+/* The virt-viommu metadata of @root, NULL when it has none */
+static xmlNodePtr
+bridgeMetadataOf(xmlNodePtr root)
 {
-    g_autoptr(xmlDoc) doc = NULL;
-    xmlNodePtr root;
-    xmlNodePtr md;
-    xmlNodePtr ours;
+    return virXMLNodeGetChildNS(virXMLNodeGetChild(root, "metadata"), "domain",
+                                BRIDGE_NS_URI);
+}
+
+/* Restore @doc in place (see bridgeRestore); with @keepAliases the aliases
+ * the bridge generated stay, so that each device keeps the id its
+ * override names. Returns 0 (nothing to do), 1 (restored) or -1. */
+static int
+bridgeRestoreDoc(xmlDocPtr doc, bool keepAliases, GError **error)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlNodePtr ours = bridgeMetadataOf(root);
     xmlNodePtr cur;
-    if (!(doc = virXMLParse(NULL, xml, "domain", error)))
-        return NULL;
-    root = xmlDocGetRootElement(doc);
-    md = virXMLNodeGetChild(root, "metadata");
-    if (!(ours = virXMLNodeGetChildNS(md, "domain", BRIDGE_NS_URI)))
-        return g_strdup(xml);
+
+    if (!ours)
+        return 0;
     for (cur = ours->children; cur; cur = cur->next) {
         if (cur->type != XML_ELEMENT_NODE)
             continue;
@@ -229,13 +237,245 @@ bridgeRestore(const char *xml, GError **error)
             !xmlStrEqual(cur->name, BAD_CAST "hostdev"))
             return virReportError(error, VIR_ERR_XML_ERROR,
                                   _("the virt-viommu metadata is corrupted: unexpected element <%1$s>"),
-                                  (const char *)cur->name), NULL;
-        if (bridgeRestoreDevice(root, cur, error) < 0)
-            return NULL;
+                                  (const char *)cur->name);
+        if (bridgeRestoreDevice(root, cur, keepAliases, error) < 0)
+            return -1;
     }
     bridgeRemoveUpwards(ours, root);
     bridgeDropUnusedQemuNs(root);
-    return virXMLFormatRoot(doc);
+    return 1;
+}
+
+char *
+bridgeRestore(const char *xml, GError **error)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    int rc;
+
+    if (!(doc = virXMLParse(NULL, xml, "domain", error)) ||
+        (rc = bridgeRestoreDoc(doc, false, error)) < 0)
+        return NULL;
+    return rc == 0 ? g_strdup(xml) : virXMLFormatRoot(doc);
+}
+
+/* ---- the agreement of the metadata and the overrides -------------------- */
+
+/* id -> JSON object of every -device virt-viommu builds for @xml */
+static GHashTable *
+bridgeBuildDevices(const char *xml, const virQEMUCaps *caps, GError **error)
+{
+    g_autoptr(virDomainDef) def = virDomainDefParseString(xml, VIR_DOMAIN_DEF_PARSE_SKIP_SCHEMA,
+                                                          error);
+    g_autoptr(qemuCommandLine) cmd = NULL;
+
+    if (!def || qemuDomainPrepareDef(def, caps, error) < 0 ||
+        !(cmd = qemuBuildCommandLine(def, caps, error)))
+        return NULL;
+    return bridgeDevicesFromArgv((const char *const *)cmd->argv, error);
+}
+
+/* Set (or remove) one <qemu:property> of an override on @obj */
+static int
+bridgeApplyProperty(JsonObject *obj, xmlNodePtr prop, GError **error)
+{
+    g_autofree char *name = virXMLPropString(prop, "name");
+    g_autofree char *type = virXMLPropString(prop, "type");
+    g_autofree char *value = virXMLPropString(prop, "value");
+    gint64 num;
+
+    if (!name || !type)
+        return virReportError(error, VIR_ERR_XML_ERROR, "%s",
+                              _("a <qemu:property> lacks name= or type="));
+    if (g_str_equal(type, "remove")) {
+        json_object_remove_member(obj, name);
+        return 0;
+    }
+    if (!value)
+        return virReportError(error, VIR_ERR_XML_ERROR,
+                              _("the <qemu:property> '%1$s' lacks value="), name);
+    if (g_str_equal(type, "bool"))
+        json_object_set_boolean_member(obj, name, g_str_equal(value, "true"));
+    else if (g_str_equal(type, "string"))
+        json_object_set_string_member(obj, name, value);
+    else if ((g_str_equal(type, "unsigned") || g_str_equal(type, "signed")) &&
+             g_ascii_string_to_signed(value, 10, G_MININT64, G_MAXINT64, &num, NULL))
+        json_object_set_int_member(obj, name, num);
+    else
+        return virReportError(error, VIR_ERR_XML_ERROR,
+                              _("the <qemu:property> '%1$s' has type '%2$s' and value '%3$s', which virt-viommu does not write"),
+                              name, type, value);
+    return 0;
+}
+
+/* The <qemu:device> of @alias, unlinked from @root's override (NULL when
+ * there is none); the caller frees it */
+static xmlNodePtr
+bridgeTakeOverride(xmlNodePtr root, const char *alias)
+{
+    xmlNodePtr override = virXMLNodeGetChildNS(root, "override", BRIDGE_QEMU_NS_URI);
+    xmlNodePtr dev;
+
+    for (dev = override ? override->children : NULL; dev; dev = dev->next) {
+        g_autofree char *a = NULL;
+
+        if (dev->type != XML_ELEMENT_NODE || !xmlStrEqual(dev->name, BAD_CAST "device"))
+            continue;
+        a = virXMLPropString(dev, "alias");
+        if (g_strcmp0(a, alias) == 0) {
+            xmlUnlinkNode(dev);
+            return dev;
+        }
+    }
+    return NULL;
+}
+
+static int
+bridgeApplyOverride(GHashTable *devs, const char *element, const char *alias,
+                    xmlNodePtr override, GError **error)
+{
+    JsonObject *obj = g_hash_table_lookup(devs, alias);
+    xmlNodePtr fe = virXMLNodeGetChildNS(override, "frontend", BRIDGE_QEMU_NS_URI);
+    xmlNodePtr p;
+
+    if (!obj)
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("<%1$s> '%2$s' has a <qemu:override> but no device of that alias on the QEMU command line"),
+                              element, alias);
+    for (p = fe ? fe->children : NULL; p; p = p->next) {
+        if (p->type == XML_ELEMENT_NODE && xmlStrEqual(p->name, BAD_CAST "property") &&
+            bridgeApplyProperty(obj, p, error) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static char *
+bridgeJsonMember(JsonObject *obj, const char *key)
+{
+    JsonNode *n = obj ? json_object_get_member(obj, key) : NULL;
+
+    return n ? json_to_string(n, FALSE) : g_strdup(_("unset"));
+}
+
+/* The first behaviour property in which @want and @have differ */
+static const char *
+bridgeFirstDifference(JsonObject *want, JsonObject *have)
+{
+    g_autoptr(GList) keys = json_object_get_members(want);
+    g_autoptr(GList) theirs = json_object_get_members(have);
+    GList *lists[] = { keys, theirs };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(lists); i++) {
+        GList *k;
+
+        for (k = lists[i]; k; k = k->next) {
+            g_autofree char *a = NULL;
+            g_autofree char *b = NULL;
+
+            if (bridgeIgnoredKey(k->data))
+                continue;
+            a = bridgeJsonMember(want, k->data);
+            b = bridgeJsonMember(have, k->data);
+            if (!g_str_equal(a, b))
+                return k->data;
+        }
+    }
+    return NULL;
+}
+
+/* Each recorded device of @base's metadata: take its override out of
+ * @base, and remember (element, alias, override) in @taken */
+static void
+bridgeTakeOverrides(xmlNodePtr root, GPtrArray *taken)
+{
+    xmlNodePtr ours = bridgeMetadataOf(root);
+    xmlNodePtr rec;
+
+    for (rec = ours ? ours->children : NULL; rec; rec = rec->next) {
+        g_autofree char *alias = NULL;
+
+        if (rec->type != XML_ELEMENT_NODE || !(alias = virXMLPropString(rec, "alias")))
+            continue;
+        g_ptr_array_add(taken, g_strdup((const char *)rec->name));
+        g_ptr_array_add(taken, g_strdup(alias));
+        g_ptr_array_add(taken, bridgeTakeOverride(root, alias));
+    }
+    bridgeRemoveUpwards(ours, root);
+}
+
+static void
+bridgeTakenFree(GPtrArray *taken)
+{
+    guint i;
+
+    for (i = 0; i + 2 < taken->len; i += 3) {
+        g_free(taken->pdata[i]);
+        g_free(taken->pdata[i + 1]);
+        if (taken->pdata[i + 2])
+            xmlFreeNode(taken->pdata[i + 2]);
+    }
+    g_ptr_array_unref(taken);
+}
+
+int
+bridgeCheckAgreement(const char *xml, const virQEMUCaps *caps, GError **error)
+{
+    g_autoptr(xmlDoc) aliased = virXMLParse(NULL, xml, "domain", error);
+    g_autoptr(xmlDoc) base = NULL;
+    g_autoptr(GHashTable) want = NULL;
+    g_autoptr(GHashTable) have = NULL;
+    g_autofree char *wantXML = NULL;
+    g_autofree char *baseXML = NULL;
+    GPtrArray *taken = g_ptr_array_new();
+    int ret = -1;
+    guint i;
+    int rc;
+
+    if (!aliased || (rc = bridgeRestoreDoc(aliased, true, error)) < 0)
+        goto cleanup;
+    ret = 0;
+    if (rc == 0)
+        goto cleanup;
+    ret = -1;
+    if (!(base = virXMLParse(NULL, xml, "domain", error)))
+        goto cleanup;
+    bridgeTakeOverrides(xmlDocGetRootElement(base), taken);
+    wantXML = virXMLFormatRoot(aliased);
+    baseXML = virXMLFormatRoot(base);
+    if (!(want = bridgeBuildDevices(wantXML, caps, error)) ||
+        !(have = bridgeBuildDevices(baseXML, caps, error)))
+        goto cleanup;
+    for (i = 0; i + 2 < taken->len; i += 3) {
+        const char *element = taken->pdata[i];
+        const char *alias = taken->pdata[i + 1];
+        JsonObject *w = g_hash_table_lookup(want, alias);
+        JsonObject *h = NULL;
+        const char *key;
+        g_autofree char *a = NULL;
+        g_autofree char *b = NULL;
+
+        if (taken->pdata[i + 2] &&
+            bridgeApplyOverride(have, element, alias, taken->pdata[i + 2], error) < 0)
+            goto cleanup;
+        h = g_hash_table_lookup(have, alias);
+        if (!w && !h)
+            continue;   /* not on the command line (an unassigned hostdev) */
+        if (!(key = bridgeFirstDifference(w ? w : h, h ? h : w)) && w && h)
+            continue;
+        if (!key)
+            key = "driver";
+        a = bridgeJsonMember(h, key);
+        b = bridgeJsonMember(w, key);
+        virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<%1$s> '%2$s': '%3$s' is %4$s with its <qemu:override> but %5$s with the virt-viommu metadata: the two disagree (was one of them edited?)"),
+                       element, alias, key, a, b);
+        goto cleanup;
+    }
+    ret = 0;
+ cleanup:
+    bridgeTakenFree(taken);
+    return ret;
 }
 
 GStrv
@@ -274,5 +514,5 @@ bridgeDomainCheck(const char *xml, const char *what,
 
     if (!user || !(prep = qemuDomainPrepareString(user, what, opts, error)))
         return -1;
-    return 0;
+    return bridgeCheckAgreement(xml, prep->caps, error);
 }

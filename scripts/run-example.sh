@@ -79,7 +79,8 @@ echo "== define, start, what QEMU reports over QMP, then clean up"
             "{\"execute\":\"qom-get\",\"arguments\":{\"path\":\"/machine/peripheral/ua-iommu0\",\"property\":\"$prop\"}}"
     done | grep -v "^$"
     set -x
-    "$vv" dumpxml --connect "$LIBVIRT_URI" --inactive "$name" | grep -A2 "<iommu"
+    "$vv" dumpxml --connect "$LIBVIRT_URI" --emulator "$q11/qemu-system-x86_64" \
+        --inactive "$name" | grep -A2 "<iommu"
     virsh -c "$LIBVIRT_URI" destroy "$name"
     virsh -c "$LIBVIRT_URI" undefine "$name"
 ' sh "$top/$vv" "$q11" "$top/examples/intel-nesting-pasid-tcg.xml"

@@ -85,14 +85,16 @@ testDropFill(char **summary)
     }
 }
 
-/* @xml without the parts the bridge writes or gives back (<metadata>,
+/* @xml without the parts the bridge writes or gives back (its metadata,
  * <qemu:override>, xmlns:qemu, every <iommu> and <hostdev>): what
- * dumpxml must leave exactly as libvirt keeps it */
+ * dumpxml must leave exactly as libvirt keeps it, the user's own
+ * <metadata> too */
 static char *
 testOutsideBridge(const char *xml)
 {
     static const char *const patterns[] = {
-        "\\s*<metadata>.*?</metadata>",
+        "\\s*<viommu:domain\\b.*?</viommu:domain>",
+        "\\s*<metadata>\\s*</metadata>",
         "\\s*<qemu:override>.*?</qemu:override>",
         " xmlns:qemu='[^']*'",
         "\\s*<iommu\\b(?:[^>]*/>|.*?</iommu>)",
@@ -1038,6 +1040,7 @@ mymain(void)
     const char *intelStart;
     const char *entry;
     testCase *smmu;
+    testCase *userMetadata;
     int ret = 0;
 
     g_mkdir_with_parents(etc, 0700);
@@ -1082,6 +1085,8 @@ mymain(void)
     /* device tree: no UEFI firmware needed on this host */
     smmu = testCaseNew(cases, "smmuv3-dt", "aarch64");
     smmu->subdir = "bridgedata";
+    userMetadata = testCaseNew(cases, "intel-nesting-user-metadata", "x86_64");
+    userMetadata->subdir = "bridgedata";
     {
         static const testIOMMUFDCase iommufdCases[] = {
             { "intel-shadow-iommufd", 11003000UL,
@@ -1109,6 +1114,8 @@ mymain(void)
                    testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
         virTestRun("removed metadata reported", testRemovedMetadata,
                    testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
+        virTestRun("round trip with the user's own metadata", testRoundTrip,
+                   userMetadata) < 0 ||
         virTestRun("edited metadata reported", testEditedMetadata,
                    testCaseNew(cases, "intel-scalable-pasid-1bit", "x86_64")) < 0 ||
         virTestRun("grammar refusal names the grammar's libvirt", testGrammarRefusal,

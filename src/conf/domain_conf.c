@@ -1201,7 +1201,6 @@ virDomainMemoryVcpuParseXML(xmlNodePtr root, virDomainDef *def, GError **error)
 static int
 virDomainMetadataParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
 {
-    g_autoptr(GString) str = g_string_new(NULL);
     xmlNodePtr cur;
 
     if (node->properties)
@@ -1209,41 +1208,22 @@ virDomainMetadataParseXML(xmlNodePtr node, virDomainDef *def, GError **error)
                               _("attribute '%1$s' of element <metadata> is not supported by libvirt-viommu; remove it"),
                               (const char *)node->properties->name);
     for (cur = node->children; cur; cur = cur->next) {
-        g_autofree char *child = NULL;
-
         if (cur->type == XML_TEXT_NODE && !xmlIsBlankNode(cur))
             return virReportError(error, VIR_ERR_XML_ERROR, "%s",
                                   _("<metadata> may only contain elements (each in its own namespace), not text"));
-        if (cur->type != XML_ELEMENT_NODE)
-            continue;
-        child = virXMLNodeDumpStandalone(cur);
-        if (str->len)
-            g_string_append_c(str, '\n');
-        g_string_append(str, child);
     }
-    def->metadata = g_string_free(g_steal_pointer(&str), FALSE);
+    /* written one level below <domain>, as libvirt writes it */
+    def->metadata = virXMLNodeDumpStandalone(node, 1);
     return 0;
 }
 
 static void
 virDomainMetadataFormat(virBuffer *buf, const char *metadata)
 {
-    g_auto(GStrv) lines = NULL;
-    size_t i;
-
     if (!metadata)
         return;
-    if (!*metadata) {
-        virBufferAddLit(buf, "<metadata/>\n");
-        return;
-    }
-    virBufferAddLit(buf, "<metadata>\n");
-    virBufferAdjustIndent(buf, 2);
-    lines = g_strsplit(metadata, "\n", -1);
-    for (i = 0; lines[i]; i++)
-        virBufferAsprintf(buf, "%s\n", lines[i]);
-    virBufferAdjustIndent(buf, -2);
-    virBufferAddLit(buf, "</metadata>\n");
+    virBufferAdd(buf, metadata, -1);
+    virBufferAddLit(buf, "\n");
 }
 
 /* ---- <os> ------------------------------------------------------------------ */

@@ -200,7 +200,7 @@ virXMLStripBlanks(xmlNodePtr node)
 }
 
 char *
-virXMLNodeDumpStandalone(xmlNodePtr node)
+virXMLNodeDumpStandalone(xmlNodePtr node, int level)
 {
     g_autoptr(xmlDoc) doc = xmlNewDoc(BAD_CAST "1.0");
     xmlNodePtr copy = xmlDocCopyNode(node, doc, 1);
@@ -209,39 +209,22 @@ virXMLNodeDumpStandalone(xmlNodePtr node)
 
     xmlDocSetRootElement(doc, copy);
     virXMLStripBlanks(copy);
-    xmlNodeDump(xbuf, doc, copy, 0, 1);
+    xmlNodeDump(xbuf, doc, copy, level, 1);
     ret = g_strdup((const char *)xmlBufferContent(xbuf));
     xmlBufferFree(xbuf);
     return ret;
 }
 
-/* <metadata> of a domain the way libvirt writes it: each child as libxml2
- * dumps it (double quotes), indented below <metadata> */
+/* <metadata> of a domain the way libvirt writes it: libxml2's dump of the
+ * element (double quotes) at the buffer's indentation, the continuation
+ * lines of a multi-line text left as written */
 static void
 virXMLFormatMetadata(virBuffer *buf, xmlNodePtr metadata)
 {
-    xmlNodePtr cur;
+    g_autofree char *dump = virXMLNodeDumpStandalone(metadata, 1);
 
-    if (!virXMLNodeHasElementChildren(metadata)) {
-        virBufferAddLit(buf, "<metadata/>\n");
-        return;
-    }
-    virBufferAddLit(buf, "<metadata>\n");
-    virBufferAdjustIndent(buf, 2);
-    for (cur = metadata->children; cur; cur = cur->next) {
-        g_autofree char *dump = NULL;
-        g_auto(GStrv) lines = NULL;
-        size_t i;
-
-        if (cur->type != XML_ELEMENT_NODE)
-            continue;
-        dump = virXMLNodeDumpStandalone(cur);
-        lines = g_strsplit(dump, "\n", -1);
-        for (i = 0; lines[i]; i++)
-            virBufferAsprintf(buf, "%s\n", lines[i]);
-    }
-    virBufferAdjustIndent(buf, -2);
-    virBufferAddLit(buf, "</metadata>\n");
+    virBufferAdd(buf, dump, -1);
+    virBufferAddLit(buf, "\n");
 }
 
 static bool

@@ -56,11 +56,12 @@ bool virXMLNodeHasElementChildren(xmlNodePtr node);
  * the buffer's indentation. Namespaces it inherited are declared on it. */
 void virXMLFormatNode(virBuffer *buf, xmlNodePtr node);
 
-/* @node as libxml2 writes it (double quotes), standalone (the namespaces
- * it inherits declared on it), whitespace between elements and comments
- * dropped so that it re-indents; libvirt writes <metadata> children so
- * (caller frees) */
-char *virXMLNodeDumpStandalone(xmlNodePtr node);
+/* @node as libxml2 writes it (double quotes) at nesting @level (two
+ * spaces each; the first line is not indented), standalone (the
+ * namespaces it inherits declared on it), whitespace between elements and
+ * comments dropped so that it re-indents, text as written: libvirt writes
+ * <metadata> so (caller frees) */
+char *virXMLNodeDumpStandalone(xmlNodePtr node, int level);
 
 /* The root element of @doc as libvirt writes a domain: no XML
  * declaration, two-space indentation, attribute values in single quotes

@@ -1041,6 +1041,7 @@ mymain(void)
     const char *entry;
     testCase *smmu;
     testCase *userMetadata;
+    testCase *quoted;
     int ret = 0;
 
     g_mkdir_with_parents(etc, 0700);
@@ -1087,6 +1088,8 @@ mymain(void)
     smmu->subdir = "bridgedata";
     userMetadata = testCaseNew(cases, "intel-nesting-user-metadata", "x86_64");
     userMetadata->subdir = "bridgedata";
+    quoted = testCaseNew(cases, "intel-nesting-quote-in-value", "x86_64");
+    quoted->subdir = "bridgedata";
     {
         static const testIOMMUFDCase iommufdCases[] = {
             { "intel-shadow-iommufd", 11003000UL,
@@ -1116,6 +1119,8 @@ mymain(void)
                    testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
         virTestRun("round trip with the user's own metadata", testRoundTrip,
                    userMetadata) < 0 ||
+        virTestRun("round trip with a quote in a device value", testRoundTrip,
+                   quoted) < 0 ||
         virTestRun("edited metadata reported", testEditedMetadata,
                    testCaseNew(cases, "intel-scalable-pasid-1bit", "x86_64")) < 0 ||
         virTestRun("grammar refusal names the grammar's libvirt", testGrammarRefusal,

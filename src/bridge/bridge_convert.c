@@ -620,13 +620,21 @@ bridgeSplitArgv(const char *cmdline)
     while (*p) {
         GString *arg = g_string_new(NULL);
 
-        while (*p == ' ' || *p == '\n' || *p == '\\')
-            p++;
+        /* between arguments: blanks, and "\" at the end of a line */
+        while (*p == ' ' || *p == '\n' || (*p == '\\' && p[1] == '\n'))
+            p += *p == '\\' ? 2 : 1;
         if (!*p) {
             g_string_free(arg, TRUE);
             break;
         }
         while (*p && *p != ' ' && *p != '\n') {
+            /* outside quotes a backslash takes the next character as it
+             * is: libvirt writes a quote in a value as '\'' */
+            if (*p == '\\' && p[1]) {
+                g_string_append_c(arg, p[1]);
+                p += 2;
+                continue;
+            }
             if (*p == '\'') {
                 const char *end = strchr(p + 1, '\'');
 

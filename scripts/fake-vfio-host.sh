@@ -13,9 +13,9 @@
 # /sys is changed; nothing can be started with an assigned device.
 #
 # usage: fake-vfio-host.sh [--root ROOT] COMMAND [ARGS...]
-# Exit 77 (skipped) without root or a mount namespace. With
-# FAKE_VFIO_INNER=1 the caller's mount namespace (already private) is
-# used, and the mounts outlive COMMAND (scripts/with-libvirtd.sh).
+# Exit 77 (skipped) without root or a mount namespace. The mounts are made
+# only in a mount namespace of the script's own (checked against its
+# parent's, not taken from the environment).
 set -eu
 
 root=/
@@ -23,34 +23,15 @@ if [ "${1:-}" = --root ]; then
     root=$2
     shift 2
 fi
+here=$(dirname "$0")
+. "$here/fake-vfio.sh"
 
-if [ "${FAKE_VFIO_INNER:-}" != 1 ]; then
+if ! in_private_mount_ns; then
     if [ "$(id -u)" -ne 0 ] || ! unshare --mount --propagation private true 2>/dev/null; then
         echo "SKIP: needs root and a mount namespace"
         exit 77
     fi
-    FAKE_VFIO_INNER=1 exec unshare --mount --propagation private "$0" --root "$root" "$@"
+    exec unshare --mount --propagation private "$0" --root "$root" "$@"
 fi
-unset FAKE_VFIO_INNER
-
-# the real nodes stay reachable through a private bind of /dev
-real=$(mktemp -d)
-mount --rbind /dev "$real"
-mount -t tmpfs -o mode=755 fakedev "$root/dev"
-mkdir -p "$root/dev/pts" "$root/dev/shm" "$root/dev/vfio" "$root/dev/net"
-for n in null zero full random urandom tty kvm net/tun vhost-net; do
-    [ -c "$real/$n" ] || continue
-    touch "$root/dev/$n"
-    mount --bind "$real/$n" "$root/dev/$n"
-done
-mount --bind "$real/pts" "$root/dev/pts"
-ln -s pts/ptmx "$root/dev/ptmx"
-ln -s /proc/self/fd "$root/dev/fd"
-mknod "$root/dev/vfio/vfio" c 10 196
-mknod "$root/dev/iommu" c 10 123
-umount -l "$real"
-rmdir "$real"
-mkdir -p "$root/sys/kernel/iommu_groups"
-mount -t tmpfs fakegroups "$root/sys/kernel/iommu_groups"
-mkdir "$root/sys/kernel/iommu_groups/0"
+fake_vfio_mount "$root"
 exec "$@"

@@ -58,7 +58,8 @@ if [ -n "$hook" ]; then
     [ -x "$hook" ] || { echo "with-libvirtd.sh: $hook is not executable" >&2; exit 2; }
 fi
 
-if [ "${WITH_LIBVIRTD_INNER:-}" != 1 ]; then
+. "$(dirname "$0")/fake-vfio.sh"
+if ! in_private_mount_ns; then
     if [ "$(id -u)" -ne 0 ] || ! unshare --mount --propagation private true 2>/dev/null; then
         echo "SKIP: needs root and a mount namespace"
         exit 77
@@ -75,9 +76,8 @@ if [ "${WITH_LIBVIRTD_INNER:-}" != 1 ]; then
     [ "$fake" = 0 ] || set -- --fake-vfio "$@"
     [ -z "$hook" ] || set -- --hook "$hook" "$@"
     [ -z "$root" ] || set -- --chroot "$root" "$@"
-    WITH_LIBVIRTD_INNER=1 exec unshare --mount --propagation private "$0" "$@"
+    exec unshare --mount --propagation private "$0" "$@"
 fi
-unset WITH_LIBVIRTD_INNER
 
 if [ -n "$root" ]; then
     [ "$fake" = 1 ] || mount --rbind /dev "$root/dev"
@@ -106,10 +106,8 @@ if [ -n "$root" ]; then
         done
     fi
 fi
-# the fake VFIO host's mounts are made in this namespace and outlive the
-# script that makes them
 if [ "$fake" = 1 ]; then
-    FAKE_VFIO_INNER=1 "$(dirname "$0")/fake-vfio-host.sh" --root "${root:-/}" true
+    fake_vfio_mount "${root:-/}"
 fi
 
 for d in etc/libvirt run var/lib/libvirt var/cache/libvirt var/log/libvirt; do
@@ -139,8 +137,21 @@ env=$(command -v env)
 ${root:+chroot "$root"} "$env" -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
     LC_ALL=C.UTF-8 libvirtd --pid-file /run/libvirtd.pid &
 daemon=$!
-trap 'kill $daemon 2>/dev/null; wait $daemon 2>/dev/null || true' EXIT
 sock=$root/run/libvirt/libvirt-sock
+# QEMU outlives libvirtd: the domains still running are destroyed first,
+# also when the run is interrupted (a test harness's timeout)
+cleanup() {
+    trap - EXIT INT TERM HUP
+    if command -v virsh >/dev/null 2>&1 && [ -S "$sock" ]; then
+        for dom in $(virsh -q -c "qemu:///system?socket=$sock" list --name 2>/dev/null); do
+            virsh -q -c "qemu:///system?socket=$sock" destroy "$dom" >/dev/null 2>&1 || true
+        done
+    fi
+    kill $daemon 2>/dev/null
+    wait $daemon 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM HUP
 i=0
 while [ ! -S "$sock" ]; do
     i=$((i + 1))
@@ -152,6 +163,12 @@ while [ ! -S "$sock" ]; do
     sleep 0.1
 done
 
+# COMMAND in the background (with this script's standard input), so that
+# a signal reaches the trap at once rather than when COMMAND ends
+exec 3<&0
+LIBVIRT_URI="qemu:///system?socket=$sock" "$@" 0<&3 &
+cmd=$!
+trap 'kill $cmd 2>/dev/null; cleanup; exit 130' INT TERM HUP
 rc=0
-LIBVIRT_URI="qemu:///system?socket=$sock" "$@" || rc=$?
+wait $cmd || rc=$?
 exit $rc

@@ -138,10 +138,9 @@ testIOMMUSummary(const char *xml)
             (!xmlStrEqual(cur->name, BAD_CAST "iommu") &&
              !xmlStrEqual(cur->name, BAD_CAST "hostdev")))
             continue;
-        model = virXMLPropString(cur, "model");
         /* libvirt fills in the backend of a hostdev (name='vfio') */
-        if (xmlStrEqual(cur->name, BAD_CAST "hostdev"))
-            model = g_strdup("hostdev");
+        model = xmlStrEqual(cur->name, BAD_CAST "hostdev") ? g_strdup("hostdev") :
+                virXMLPropString(cur, "model");
         drv = virXMLNodeGetChild(cur, "driver");
         for (a = drv ? drv->properties : NULL; a; a = a->next) {
             g_autofree char *v = virXMLPropString(drv, (const char *)a->name);
@@ -527,40 +526,25 @@ testEditedHostdevOverride(const void *opaque)
                              "unsupported configuration: the <qemu:override> of <hostdev> 'ua-hostdev0' sets 'x-vpasid-cap-offset' to unsigned '3332', but the virt-viommu metadata records unsigned '3328': the two disagree (was one of them edited?)");
 }
 
-/* A domain outside libvirt's grammar is refused with the grammar's
- * message; when the connected libvirt is not the one whose grammar was
- * used (installed here, VIRT_VIOMMU_LIBVIRT_SCHEMADIR unset), the message
- * says so. Nothing is defined. */
+/* Define @bad with VIRT_VIOMMU_LIBVIRT_SCHEMADIR set to @dir (NULL:
+ * unset): refused with @expect, nothing defined */
 static int
-testGrammarRefusal(const void *opaque)
+testGrammarRefusalWith(const testCase *tc, const char *bad, const char *path,
+                       const char *dir, const char *expect)
 {
-    const testCase *tc = opaque;
-    g_autofree char *path = NULL;
-    g_autofree char *xml = testCaseXML(tc, &path);
     g_autofree char *saved = g_strdup(g_getenv("VIRT_VIOMMU_LIBVIRT_SCHEMADIR"));
-    g_autoptr(GRegex) re = g_regex_new("</devices>", 0, 0, NULL);
     g_autoptr(GError) err = NULL;
-    g_autofree char *bad = NULL;
     g_autofree char *name = NULL;
-    g_autofree char *expect = NULL;
-    g_autofree char *here = bridgeVersionString(bridgeLocalLibVersion());
-    g_autofree char *have = NULL;
-    g_autofree char *hint = NULL;
-    unsigned long version = 0;
 
-    if (!xml || bridgeConnLibVersion(conn, &version, &err) < 0)
-        return testFail("setup", err);
-    have = bridgeVersionString(version);
-    bad = g_regex_replace_literal(re, xml, -1, 0, "<bogus/></devices>", 0, NULL);
-    if (!g_str_equal(here, have))
-        hint = g_strdup_printf(" (the grammar of libvirt %s, installed here; the connected libvirt is %s: set VIRT_VIOMMU_LIBVIRT_SCHEMADIR to its schema directory to check against its own grammar)",
-                               here, have);
-    expect = g_strdup_printf("XML document failed to validate against schema: the document is not a libvirt domain (libvirt's grammar from '/usr/share/libvirt/schemas' plus the vIOMMU extension): Extra element devices in interleave\n"
-                             "Element domain failed to validate content%s", hint ? hint : "");
-    g_unsetenv("VIRT_VIOMMU_LIBVIRT_SCHEMADIR");
+    if (dir)
+        g_setenv("VIRT_VIOMMU_LIBVIRT_SCHEMADIR", dir, TRUE);
+    else
+        g_unsetenv("VIRT_VIOMMU_LIBVIRT_SCHEMADIR");
     name = bridgeDomainDefine(conn, bad, path, &tc->opts, &err);
     if (saved)
         g_setenv("VIRT_VIOMMU_LIBVIRT_SCHEMADIR", saved, TRUE);
+    else
+        g_unsetenv("VIRT_VIOMMU_LIBVIRT_SCHEMADIR");
     if (name) {
         g_printerr("defined, but should be refused\n");
         bridgeConnRemove(conn, name, NULL);
@@ -571,6 +555,41 @@ testGrammarRefusal(const void *opaque)
         return -1;
     }
     return testCompare(expect, err->message, "grammar refusal");
+}
+
+/* A domain outside libvirt's grammar is refused with the grammar's
+ * message. When the connected libvirt is another release than the one
+ * whose grammar was used (installed here, VIRT_VIOMMU_LIBVIRT_SCHEMADIR
+ * unset), the message says so; with the variable set, it does not. */
+static int
+testGrammarRefusal(const void *opaque)
+{
+    const testCase *tc = opaque;
+    const char *dir = "/usr/share/libvirt/schemas";
+    g_autofree char *path = NULL;
+    g_autofree char *xml = testCaseXML(tc, &path);
+    g_autoptr(GRegex) re = g_regex_new("</devices>", 0, 0, NULL);
+    g_autoptr(GError) err = NULL;
+    g_autofree char *bad = NULL;
+    g_autofree char *plain = NULL;
+    g_autofree char *hinted = NULL;
+    g_autofree char *here = bridgeVersionString(bridgeLocalLibVersion());
+    g_autofree char *have = NULL;
+    unsigned long version = 0;
+
+    if (!xml || bridgeConnLibVersion(conn, &version, &err) < 0)
+        return testFail("setup", err);
+    have = bridgeVersionString(version);
+    bad = g_regex_replace_literal(re, xml, -1, 0, "<bogus/></devices>", 0, NULL);
+    plain = g_strdup_printf("XML document failed to validate against schema: the document is not a libvirt domain (libvirt's grammar from '%s' plus the vIOMMU extension): Extra element devices in interleave\n"
+                            "Element domain failed to validate content", dir);
+    if (bridgeLocalLibVersion() / 1000 != version / 1000)
+        hinted = g_strdup_printf("%s (the grammar of libvirt %s, installed here; the connected libvirt is %s, whose grammar may differ: set VIRT_VIOMMU_LIBVIRT_SCHEMADIR to its schema directory to check against it)",
+                                 plain, here, have);
+    if (testGrammarRefusalWith(tc, bad, path, NULL, hinted ? hinted : plain) < 0 ||
+        testGrammarRefusalWith(tc, bad, path, dir, plain) < 0)
+        return -1;
+    return 0;
 }
 
 /* libvirt refuses the define (the name exists with another UUID): the
@@ -628,7 +647,7 @@ testCorruptedMetadata(const void *opaque)
     g_autoptr(GRegex) re = g_regex_new("<viommu:iommu alias=\"ua-iommu0\"", 0, 0, NULL);
 
     return testEditAndRefuse(opaque, re, "<viommu:iommu",
-                             "XML error: the virt-viommu metadata is corrupted: a <iommu> record has no alias=");
+                             "XML error: the virt-viommu metadata is corrupted: a record for <iommu> has no alias=");
 }
 
 /* Metadata removed by hand (virsh edit): the overrides the bridge wrote are
@@ -966,6 +985,13 @@ testHostdevDomains(GPtrArray *cases, const char *libvirtVersion)
         testCase *tc;
         int (*fn)(const void *) = testRefused;
 
+        g_autofree char *xmlPath = virTestDataPathFormat("qemuxmlconfdata", "%s.xml", n);
+
+        if (!g_file_test(xmlPath, G_FILE_TEST_EXISTS)) {
+            g_printerr("no such test domain: %s\n", xmlPath);
+            ret = -1;
+            continue;
+        }
         /* no expectation for this QEMU (qemuxmlconftest has none either) */
         if (!g_file_test(lvErr, G_FILE_TEST_EXISTS) &&
             !g_file_test(args, G_FILE_TEST_EXISTS) &&
@@ -1042,6 +1068,7 @@ mymain(void)
     testCase *smmu;
     testCase *userMetadata;
     testCase *quoted;
+    testCase *userOverride;
     int ret = 0;
 
     g_mkdir_with_parents(etc, 0700);
@@ -1090,6 +1117,9 @@ mymain(void)
     userMetadata->subdir = "bridgedata";
     quoted = testCaseNew(cases, "intel-nesting-quote-in-value", "x86_64");
     quoted->subdir = "bridgedata";
+    userOverride = testCaseNew(cases, "intel-nesting-user-override", "x86_64");
+    userOverride->subdir = "bridgedata";
+    userOverride->errPath = virTestDataPath("bridgedata", "intel-nesting-user-override.err");
     {
         static const testIOMMUFDCase iommufdCases[] = {
             { "intel-shadow-iommufd", 11003000UL,
@@ -1121,6 +1151,8 @@ mymain(void)
                    userMetadata) < 0 ||
         virTestRun("round trip with a quote in a device value", testRoundTrip,
                    quoted) < 0 ||
+        virTestRun("the user's own override of a property virt-viommu sets", testRefused,
+                   userOverride) < 0 ||
         virTestRun("edited metadata reported", testEditedMetadata,
                    testCaseNew(cases, "intel-scalable-pasid-1bit", "x86_64")) < 0 ||
         virTestRun("grammar refusal names the grammar's libvirt", testGrammarRefusal,

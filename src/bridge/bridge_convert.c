@@ -284,7 +284,10 @@ bridgeAliasInUse(xmlNodePtr root, const char *name)
 {
     g_autoptr(xmlXPathContext) ctxt = xmlXPathNewContext(root->doc);
     g_autoptr(xmlXPathObject) obj = NULL;
-    g_autofree char *expr = g_strdup_printf("count(//devices/*/alias[@name='%s'])", name);
+    /* a device's alias, or one the user's own <qemu:override> names */
+    g_autofree char *expr = g_strdup_printf("count(//devices/*/alias[@name='%s'] | "
+                                            "/*/*[local-name()='override']/*[local-name()='device'][@alias='%s'])",
+                                            name, name);
 
     ctxt->node = root;
     obj = xmlXPathEvalExpression(BAD_CAST expr, ctxt);
@@ -502,15 +505,32 @@ bridgeMetadataDomain(xmlNodePtr root)
     return dom;
 }
 
-/* One <qemu:property> of the device's override, and its record */
-static void
+/* One <qemu:property> of the device's override, and its record. A
+ * property the user's own override already sets is refused: the two
+ * would fight, and the reverse could not tell them apart. */
+static int
 bridgeAddProperty(xmlNodePtr root, const bridgeDevicePlan *plan,
                   xmlNodePtr record, const char *key, const char *type,
-                  const char *value)
+                  const char *value, GError **error)
 {
     xmlNodePtr fe = bridgeOverrideFrontend(root, plan->alias);
-    xmlNodePtr prop = xmlNewChild(fe, fe->ns, BAD_CAST "property", NULL);
-    xmlNodePtr rec = xmlNewChild(record, record->ns, BAD_CAST "property", NULL);
+    xmlNodePtr prop;
+    xmlNodePtr rec;
+    xmlNodePtr cur;
+
+    for (cur = fe->children; cur; cur = cur->next) {
+        g_autofree char *name = NULL;
+
+        if (cur->type != XML_ELEMENT_NODE || !xmlStrEqual(cur->name, BAD_CAST "property"))
+            continue;
+        name = virXMLPropString(cur, "name");
+        if (g_strcmp0(name, key) == 0)
+            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                                  _("the domain's own <qemu:override> of '%1$s' sets '%2$s', which virt-viommu sets for <%3$s>: remove it from the override"),
+                                  plan->alias, key, plan->kind->element);
+    }
+    prop = xmlNewChild(fe, fe->ns, BAD_CAST "property", NULL);
+    rec = xmlNewChild(record, record->ns, BAD_CAST "property", NULL);
 
     xmlNewProp(prop, BAD_CAST "name", BAD_CAST key);
     xmlNewProp(prop, BAD_CAST "type", BAD_CAST type);
@@ -520,6 +540,7 @@ bridgeAddProperty(xmlNodePtr root, const bridgeDevicePlan *plan,
         xmlNewProp(prop, BAD_CAST "value", BAD_CAST value);
         xmlNewProp(rec, BAD_CAST "value", BAD_CAST value);
     }
+    return 0;
 }
 
 static int
@@ -541,9 +562,9 @@ bridgeAddOverrides(xmlNodePtr root, const bridgeDevicePlan *plan,
         if (bridgeIgnoredKey(key) ||
             (lv && bridgeNodeEqual(mine, lv)))
             continue;
-        if (bridgePropertyTypeValue(key, mine, &type, &value, error) < 0)
+        if (bridgePropertyTypeValue(key, mine, &type, &value, error) < 0 ||
+            bridgeAddProperty(root, plan, record, key, type, value, error) < 0)
             return -1;
-        bridgeAddProperty(root, plan, record, key, type, value);
     }
     if (!plan->kind->overrideExact)
         return 0;
@@ -554,7 +575,8 @@ bridgeAddOverrides(xmlNodePtr root, const bridgeDevicePlan *plan,
         if (bridgeIgnoredKey(key) ||
             json_object_has_member(ours, key))
             continue;
-        bridgeAddProperty(root, plan, record, key, "remove", NULL);
+        if (bridgeAddProperty(root, plan, record, key, "remove", NULL, error) < 0)
+            return -1;
     }
     return 0;
 }

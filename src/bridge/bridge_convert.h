@@ -50,7 +50,9 @@ typedef struct {
     char *alias;               /* its user alias in the converted domain */
     bool aliasGenerated;       /* added by the conversion */
     GPtrArray *removed;        /* removed attributes: "name", "value" pairs (char *) */
-    GPtrArray *removedElems;   /* removed <driver> children (xmlNodePtr copies) */
+    GPtrArray *removedElems;   /* removed <driver> children, unlinked from
+                                * def->doc and still of it: free the
+                                * conversion before the definition */
 } bridgeDevicePlan;
 
 typedef struct {

@@ -70,12 +70,13 @@ bridgeExplainGrammar(const bridgeLibvirtFacts *facts, GError **error)
     g_autofree char *here = NULL;
     char *msg;
 
+    /* a micro release does not change the grammar */
     if (!error || !*error || !virErrorMatches(*error, VIR_ERR_XML_INVALID_SCHEMA) ||
-        local == 0 || local == facts->version || (dir && *dir))
+        local == 0 || local / 1000 == facts->version / 1000 || (dir && *dir))
         return;
     have = bridgeVersionString(facts->version);
     here = bridgeVersionString(local);
-    msg = g_strdup_printf(_("%1$s (the grammar of libvirt %2$s, installed here; the connected libvirt is %3$s: set VIRT_VIOMMU_LIBVIRT_SCHEMADIR to its schema directory to check against its own grammar)"),
+    msg = g_strdup_printf(_("%1$s (the grammar of libvirt %2$s, installed here; the connected libvirt is %3$s, whose grammar may differ: set VIRT_VIOMMU_LIBVIRT_SCHEMADIR to its schema directory to check against it)"),
                           (*error)->message, here, have);
     g_free((*error)->message);
     (*error)->message = msg;
@@ -93,6 +94,7 @@ bridgeDomainConvert(bridgeConn *conn, const char *xml, const char *path,
     g_autoptr(qemuCommandLine) cmd = NULL;
     g_autoptr(GHashTable) ours = NULL;
     g_autoptr(GHashTable) theirs = NULL;
+    /* after prep: freed first, its removed nodes belong to prep->def->doc */
     g_autoptr(bridgeConversion) conv = NULL;
     g_autofree char *candidate = NULL;
     g_autofree char *native = NULL;

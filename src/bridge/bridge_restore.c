@@ -147,7 +147,7 @@ bridgeRestoreDevice(xmlNodePtr root, xmlNodePtr rec, bool keepAliases,
 
     if (!alias)
         return virReportError(error, VIR_ERR_XML_ERROR,
-                              _("the virt-viommu metadata is corrupted: a <%1$s> record has no alias="),
+                              _("the virt-viommu metadata is corrupted: a record for <%1$s> has no alias="),
                               element);
     if (!(dev = bridgeFindDevice(root, element, alias)))
         return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
@@ -478,6 +478,21 @@ bridgeCheckAgreement(const char *xml, const virQEMUCaps *caps, GError **error)
     return ret;
 }
 
+/* Is @alias one the bridge gives: @prefix and a number? */
+static bool
+bridgeIsGeneratedAlias(const char *alias, const char *prefix)
+{
+    const char *p;
+
+    if (!g_str_has_prefix(alias, prefix) || !alias[strlen(prefix)])
+        return false;
+    for (p = alias + strlen(prefix); *p; p++) {
+        if (!g_ascii_isdigit(*p))
+            return false;
+    }
+    return true;
+}
+
 GStrv
 bridgeOrphanOverrides(const char *xml)
 {
@@ -496,8 +511,8 @@ bridgeOrphanOverrides(const char *xml)
             if (dev->type != XML_ELEMENT_NODE || !xmlStrEqual(dev->name, BAD_CAST "device"))
                 continue;
             alias = virXMLPropString(dev, "alias");
-            if (alias && (g_str_has_prefix(alias, BRIDGE_IOMMU_ALIAS_PREFIX) ||
-                          g_str_has_prefix(alias, BRIDGE_HOSTDEV_ALIAS_PREFIX)))
+            if (alias && (bridgeIsGeneratedAlias(alias, BRIDGE_IOMMU_ALIAS_PREFIX) ||
+                          bridgeIsGeneratedAlias(alias, BRIDGE_HOSTDEV_ALIAS_PREFIX)))
                 g_ptr_array_add(aliases, g_steal_pointer(&alias));
         }
     }

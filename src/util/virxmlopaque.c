@@ -236,6 +236,27 @@ virXMLIsDomainMetadata(xmlNodePtr node)
            node->parent->parent && node->parent->parent->type == XML_DOCUMENT_NODE;
 }
 
+/* No children, or only the indentation and comments left of children
+ * that were removed (blank text with a line break): written as an empty
+ * element. A text of spaces alone is content and stays. */
+static bool
+virXMLNodeIsBlank(xmlNodePtr node)
+{
+    bool layout = !node->children;
+    xmlNodePtr cur;
+
+    for (cur = node->children; cur; cur = cur->next) {
+        if (cur->type == XML_COMMENT_NODE)
+            continue;
+        if (cur->type != XML_TEXT_NODE || !xmlIsBlankNode(cur))
+            return false;
+        if (cur->content && strchr((const char *)cur->content, '\n'))
+            layout = true;
+    }
+    return layout || (node->children && !node->children->next &&
+                      node->children->type == XML_COMMENT_NODE);
+}
+
 static void
 virXMLFormatElementNode(virBuffer *buf, xmlNodePtr node)
 {
@@ -249,7 +270,7 @@ virXMLFormatElementNode(virBuffer *buf, xmlNodePtr node)
     virBufferAddLit(buf, "<");
     virXMLFormatQName(buf, node->ns, node->name);
     virXMLFormatNodeAttrs(buf, node);
-    if (!node->children) {
+    if (virXMLNodeIsBlank(node)) {
         virBufferAddLit(buf, "/>\n");
         return;
     }

@@ -457,16 +457,7 @@ bridgeOverrideFrontend(xmlNodePtr root, const char *alias)
 
     if (!override)
         override = xmlNewChild(root, ns, BAD_CAST "override", NULL);
-    for (dev = override->children; dev; dev = dev->next) {
-        g_autofree char *a = NULL;
-
-        if (dev->type != XML_ELEMENT_NODE || !xmlStrEqual(dev->name, BAD_CAST "device"))
-            continue;
-        a = virXMLPropString(dev, "alias");
-        if (g_strcmp0(a, alias) == 0)
-            break;
-    }
-    if (!dev) {
+    if (!(dev = virXMLChildWithProp(override, "device", "alias", alias))) {
         dev = xmlNewChild(override, ns, BAD_CAST "device", NULL);
         xmlNewProp(dev, BAD_CAST "alias", BAD_CAST alias);
     }
@@ -516,19 +507,11 @@ bridgeAddProperty(xmlNodePtr root, const bridgeDevicePlan *plan,
     xmlNodePtr fe = bridgeOverrideFrontend(root, plan->alias);
     xmlNodePtr prop;
     xmlNodePtr rec;
-    xmlNodePtr cur;
 
-    for (cur = fe->children; cur; cur = cur->next) {
-        g_autofree char *name = NULL;
-
-        if (cur->type != XML_ELEMENT_NODE || !xmlStrEqual(cur->name, BAD_CAST "property"))
-            continue;
-        name = virXMLPropString(cur, "name");
-        if (g_strcmp0(name, key) == 0)
-            return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                                  _("the domain's own <qemu:override> of '%1$s' sets '%2$s', which virt-viommu sets for <%3$s>: remove it from the override"),
-                                  plan->alias, key, plan->kind->element);
-    }
+    if (virXMLChildWithProp(fe, "property", "name", key))
+        return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                              _("the domain's own <qemu:override> of '%1$s' sets '%2$s', which virt-viommu sets for <%3$s>: remove it from the override"),
+                              plan->alias, key, plan->kind->element);
     prop = xmlNewChild(fe, fe->ns, BAD_CAST "property", NULL);
     rec = xmlNewChild(record, record->ns, BAD_CAST "property", NULL);
 

@@ -75,30 +75,10 @@ static xmlNodePtr
 bridgeFindOverrideProperty(xmlNodePtr root, const char *alias, const char *prop)
 {
     xmlNodePtr override = virXMLNodeGetChildNS(root, "override", BRIDGE_QEMU_NS_URI);
-    xmlNodePtr dev;
+    xmlNodePtr dev = virXMLChildWithProp(override, "device", "alias", alias);
+    xmlNodePtr fe = virXMLNodeGetChildNS(dev, "frontend", BRIDGE_QEMU_NS_URI);
 
-    for (dev = override ? override->children : NULL; dev; dev = dev->next) {
-        g_autofree char *a = NULL;
-        xmlNodePtr fe;
-        xmlNodePtr p;
-
-        if (dev->type != XML_ELEMENT_NODE || !xmlStrEqual(dev->name, BAD_CAST "device"))
-            continue;
-        a = virXMLPropString(dev, "alias");
-        if (g_strcmp0(a, alias) != 0 ||
-            !(fe = virXMLNodeGetChildNS(dev, "frontend", BRIDGE_QEMU_NS_URI)))
-            continue;
-        for (p = fe->children; p; p = p->next) {
-            g_autofree char *n = NULL;
-
-            if (p->type != XML_ELEMENT_NODE || !xmlStrEqual(p->name, BAD_CAST "property"))
-                continue;
-            n = virXMLPropString(p, "name");
-            if (g_strcmp0(n, prop) == 0)
-                return p;
-        }
-    }
-    return NULL;
+    return virXMLChildWithProp(fe, "property", "name", prop);
 }
 
 /* Check one recorded property against the override, then remove it. */
@@ -313,20 +293,11 @@ static xmlNodePtr
 bridgeTakeOverride(xmlNodePtr root, const char *alias)
 {
     xmlNodePtr override = virXMLNodeGetChildNS(root, "override", BRIDGE_QEMU_NS_URI);
-    xmlNodePtr dev;
+    xmlNodePtr dev = virXMLChildWithProp(override, "device", "alias", alias);
 
-    for (dev = override ? override->children : NULL; dev; dev = dev->next) {
-        g_autofree char *a = NULL;
-
-        if (dev->type != XML_ELEMENT_NODE || !xmlStrEqual(dev->name, BAD_CAST "device"))
-            continue;
-        a = virXMLPropString(dev, "alias");
-        if (g_strcmp0(a, alias) == 0) {
-            xmlUnlinkNode(dev);
-            return dev;
-        }
-    }
-    return NULL;
+    if (dev)
+        xmlUnlinkNode(dev);
+    return dev;
 }
 
 static int

@@ -113,6 +113,24 @@ virXMLNodeGetChildNS(xmlNodePtr parent, const char *name, const char *uri)
     return NULL;
 }
 
+xmlNodePtr
+virXMLChildWithProp(xmlNodePtr parent, const char *name, const char *attr,
+                    const char *value)
+{
+    xmlNodePtr cur;
+
+    for (cur = parent ? parent->children : NULL; cur; cur = cur->next) {
+        g_autofree char *v = NULL;
+
+        if (cur->type != XML_ELEMENT_NODE || !xmlStrEqual(cur->name, BAD_CAST name))
+            continue;
+        v = virXMLPropString(cur, attr);
+        if (g_strcmp0(v, value) == 0)
+            return cur;
+    }
+    return NULL;
+}
+
 bool
 virXMLNodeHasElementChildren(xmlNodePtr node)
 {

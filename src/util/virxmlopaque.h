@@ -52,6 +52,11 @@ xmlNodePtr virXMLNodeGetChildNS(xmlNodePtr parent, const char *name,
 /* Has @node an element child? */
 bool virXMLNodeHasElementChildren(xmlNodePtr node);
 
+/* The first child element of @parent named @name (in any namespace) whose
+ * attribute @attr is @value; NULL when none is */
+xmlNodePtr virXMLChildWithProp(xmlNodePtr parent, const char *name,
+                               const char *attr, const char *value);
+
 /* Append @node (an element) to @buf as the user wrote it, re-indented to
  * the buffer's indentation. Namespaces it inherited are declared on it. */
 void virXMLFormatNode(virBuffer *buf, xmlNodePtr node);

@@ -322,6 +322,8 @@ virDomainControllerDefParseXML(xmlNodePtr node, GError **error)
         def->idxFromUser = true;
     }
 
+    def->usbCompanion = def->type == VIR_DOMAIN_CONTROLLER_TYPE_USB &&
+                        virXMLNodeGetChild(node, "master");
     if (def->type != VIR_DOMAIN_CONTROLLER_TYPE_PCI)
         return virDomainDeviceInfoParseXML(node, &def->info, error) < 0 ?
             NULL : g_steal_pointer(&def);
@@ -2355,9 +2357,12 @@ virDomainDefAssignAliases(virDomainDef *def)
 {
     size_t i;
 
-    for (i = 0; i < def->ncontrollers; i++)
+    for (i = 0; i < def->ncontrollers; i++) {
+        if (def->controllers[i]->usbCompanion)
+            continue;
         virDomainDeviceInfoSetAlias(&def->controllers[i]->info,
                                     virDomainControllerAlias(def->controllers[i]));
+    }
     for (i = 0; i < def->ndisks; i++)
         virDomainDeviceInfoSetAlias(&def->disks[i]->info,
                                     virDomainDiskAlias(def->disks[i]));
@@ -2635,9 +2640,12 @@ virDomainDefValidateControllers(const virDomainDef *def, GError **error)
     for (i = 0; i < def->ncontrollers; i++) {
         const virDomainControllerDef *ctrl = def->controllers[i];
 
-        /* (type, index) as one key: a linear duplicate check */
+        /* (type, index) as one key: a linear duplicate check. USB
+         * controllers may share an index (an EHCI and its UHCI
+         * companions), as in libvirt. */
         keys[i] = ((gint64)ctrl->type << 32) | (guint32)ctrl->idx;
-        if (!g_hash_table_add(seen, &keys[i]))
+        if (ctrl->type != VIR_DOMAIN_CONTROLLER_TYPE_USB &&
+            !g_hash_table_add(seen, &keys[i]))
             return virReportError(error, VIR_ERR_XML_ERROR,
                                   _("Multiple '%1$s' controllers with index '%2$d'"),
                                   virDomainControllerTypeToString(ctrl->type),

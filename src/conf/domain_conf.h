@@ -107,6 +107,9 @@ typedef struct {
     int port;
     int busNr;
     int targetIndex;
+    /* usb with <master startport=.../>: a companion of the controller of
+     * the same index (EHCI and its UHCIs); it gets no alias, as in libvirt */
+    bool usbCompanion;
     virDomainDeviceInfo info;
 } virDomainControllerDef;
 

@@ -68,6 +68,14 @@ typedef struct {
     bool placed;                    /* given its chipset slot already */
     bool integrated;                /* must sit on bus 0 */
     char *desc;                     /* for messages */
+    /* an ICH9 USB2 controller: its function in the slot it shares with
+     * the others of its index (-1: not one), and that index */
+    int usb2Function;
+    int usb2Index;
+    /* where this pass put it (the dry run writes no device info) */
+    bool at;
+    unsigned int atBus;
+    unsigned int atSlot;
 } qemuPCIDev;
 
 typedef struct {
@@ -265,6 +273,27 @@ qemuDomainFindPIIX3USB(const virDomainDef *def)
 
 /* ---- the bus table ----------------------------------------------------- */
 
+/* The function an ICH9 USB2 controller has in its slot (EHCI at 7, its
+ * UHCI companions at 0, 1, 2); -1 for any other controller */
+static int
+qemuUSB2Function(const virDomainControllerDef *cont)
+{
+    if (cont->type != VIR_DOMAIN_CONTROLLER_TYPE_USB)
+        return -1;
+    switch (cont->model) {
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_EHCI1:
+        return 7;
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI1:
+        return 0;
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI2:
+        return 1;
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI3:
+        return 2;
+    default:
+        return -1;
+    }
+}
+
 static qemuPCIBus *
 qemuPCIAddrSetBus(qemuPCIAddrSet *set, unsigned int idx)
 {
@@ -372,8 +401,16 @@ qemuPCIAddrSetReserve(qemuPCIAddrSet *set, const qemuPCIDev *dev,
 
 /* First free address for @dev, scanning buses and slots in order.
  * Returns 1 when found, 0 when there is none. */
+static void
+qemuPCIDevAt(qemuPCIDev *dev, unsigned int bus, unsigned int slot)
+{
+    dev->at = true;
+    dev->atBus = bus;
+    dev->atSlot = slot;
+}
+
 static int
-qemuPCIAddrSetFindFree(qemuPCIAddrSet *set, const qemuPCIDev *dev,
+qemuPCIAddrSetFindFree(qemuPCIAddrSet *set, qemuPCIDev *dev,
                        virPCIDeviceAddress *addr)
 {
     size_t b;
@@ -398,7 +435,8 @@ qemuPCIAddrSetFindFree(qemuPCIAddrSet *set, const qemuPCIDev *dev,
                 goto found;
             }
             if (bus->used[slot] == 0) {
-                fn = 0;
+                /* a USB2 controller at its own function of a new slot */
+                fn = dev->usb2Function > 0 ? dev->usb2Function : 0;
                 goto found;
             }
         }
@@ -410,17 +448,60 @@ qemuPCIAddrSetFindFree(qemuPCIAddrSet *set, const qemuPCIDev *dev,
         addr->slot = slot;
         addr->function = fn;
         qemuPCIBusTake(bus, slot, fn, dev);
+        qemuPCIDevAt(dev, b, slot);
         return 1;
     }
     return 0;
 }
 
 
+/* An ICH9 USB2 controller joins the slot of another of its index that
+ * has an address already, at its own function, as libvirt puts them */
+static bool
+qemuPCIAddrSetAssignUSB2(qemuPCIAddrSet *set, qemuPCIDev *dev,
+                         virPCIDeviceAddress *addr)
+{
+    size_t i;
+
+    for (i = 0; dev->usb2Function >= 0 && i < set->devs->len; i++) {
+        qemuPCIDev *sib = set->devs->pdata[i];
+        unsigned int b;
+        unsigned int slot;
+        qemuPCIBus *bus;
+
+        if (sib == dev || sib->usb2Function < 0 || sib->usb2Index != dev->usb2Index)
+            continue;
+        if (sib->at) {
+            b = sib->atBus;
+            slot = sib->atSlot;
+        } else if (sib->info->type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI) {
+            b = sib->info->pci.bus;
+            slot = sib->info->pci.slot;
+        } else {
+            continue;
+        }
+        if (!(bus = qemuPCIAddrSetBus(set, b)) || slot >= QEMU_PCI_SLOTS ||
+            bus->used[slot] & (1 << dev->usb2Function))
+            return false;
+        qemuPCIBusTake(bus, slot, dev->usb2Function, dev);
+        qemuPCIDevAt(dev, b, slot);
+        memset(addr, 0, sizeof(*addr));
+        addr->bus = b;
+        addr->slot = slot;
+        addr->function = dev->usb2Function;
+        return true;
+    }
+    return false;
+}
+
 static int
 qemuPCIAddrSetAssign(qemuPCIAddrSet *set, qemuPCIDev *dev, GError **error)
 {
     virPCIDeviceAddress addr;
     qemuPCIBus *root = qemuPCIAddrSetBus(set, 0);
+
+    if (qemuPCIAddrSetAssignUSB2(set, dev, &addr))
+        goto done;
 
     /* a dmi-to-pci-bridge goes to 00:1e.0 where real Q35 hardware has it */
     if (dev->connect == QEMU_PCI_CONNECT_DMI_TO_PCI && root &&
@@ -487,7 +568,7 @@ qemuPCIAddrSetAssign(qemuPCIAddrSet *set, qemuPCIDev *dev, GError **error)
 
 /* ---- the devices ------------------------------------------------------- */
 
-static void
+static qemuPCIDev *
 qemuPCIAddrSetAddDev(qemuPCIAddrSet *set, virDomainDeviceInfo *info,
                      virDomainControllerDef *cont, unsigned int connect,
                      bool hotplug, char *desc)
@@ -500,7 +581,9 @@ qemuPCIAddrSetAddDev(qemuPCIAddrSet *set, virDomainDeviceInfo *info,
     dev->hotplug = hotplug;
     dev->aggregate = connect == QEMU_PCI_CONNECT_ROOT_PORT;
     dev->desc = desc;
+    dev->usb2Function = -1;
     g_ptr_array_add(set->devs, dev);
+    return dev;
 }
 
 
@@ -653,6 +736,7 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
     for (i = 0; i < def->ncontrollers; i++) {
         virDomainControllerDef *cont = def->controllers[i];
         unsigned int connect;
+        qemuPCIDev *dev;
 
         if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI ||
             cont == qemuDomainFindPIIX3USB(def) ||
@@ -660,10 +744,12 @@ qemuPCIAddrSetCollect(qemuPCIAddrSet *set, virDomainDef *def)
             continue;
         if (connect == QEMU_PCI_CONNECT_PCIE_DEVICE)
             connect = endpoint;
-        qemuPCIAddrSetAddDev(set, &cont->info, NULL, connect, true,
-                             g_strdup_printf(_("%1$s controller index='%2$d'"),
-                                             virDomainControllerTypeToString(cont->type),
-                                             cont->idx));
+        dev = qemuPCIAddrSetAddDev(set, &cont->info, NULL, connect, true,
+                                   g_strdup_printf(_("%1$s controller index='%2$d'"),
+                                                   virDomainControllerTypeToString(cont->type),
+                                                   cont->idx));
+        dev->usb2Function = qemuUSB2Function(cont);
+        dev->usb2Index = cont->idx;
     }
     qemuPCIAddrSetAddImplicitVirtioSerial(set, def);
 
@@ -833,31 +919,84 @@ qemuPCIAddrSetFindDev(qemuPCIAddrSet *set, const virDomainDeviceInfo *info)
 }
 
 
-/* Put an unaddressed device at the slot of the root bus the chipset has
- * for it, if that slot is free (else it is assigned like any other) */
-static void
-qemuPCIAddrSetPlaceAt(qemuPCIAddrSet *set, virDomainDeviceInfo *info,
-                      unsigned int slot)
+/* Put an unaddressed device at function @function of the slot of the
+ * root bus the chipset has for it, if that function is free (else it is
+ * assigned like any other) */
+static bool
+qemuPCIAddrSetPlaceAtFunction(qemuPCIAddrSet *set, virDomainDeviceInfo *info,
+                              unsigned int slot, unsigned int function)
 {
     qemuPCIBus *root = qemuPCIAddrSetBus(set, 0);
     qemuPCIDev *dev = qemuPCIAddrSetFindDev(set, info);
 
     if (!dev || !root || info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE ||
-        root->used[slot] != 0)
-        return;
-    qemuPCIBusTake(root, slot, 0, dev);
+        root->used[slot] & (1 << function))
+        return false;
+    qemuPCIBusTake(root, slot, function, dev);
+    qemuPCIDevAt(dev, 0, slot);
     dev->placed = true;
     if (!set->dryRun) {
         info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
         memset(&info->pci, 0, sizeof(info->pci));
         info->pci.slot = slot;
+        info->pci.function = function;
+    }
+    return true;
+}
+
+/* The same at function 0 of a slot nothing uses yet */
+static void
+qemuPCIAddrSetPlaceAt(qemuPCIAddrSet *set, virDomainDeviceInfo *info,
+                      unsigned int slot)
+{
+    qemuPCIBus *root = qemuPCIAddrSetBus(set, 0);
+
+    if (root && root->used[slot] == 0)
+        qemuPCIAddrSetPlaceAtFunction(set, info, slot, 0);
+}
+
+/* q35: an unaddressed ICH9 UHCI1 goes to 00:1d.0, or 00:1a.0 when 1d is
+ * taken (where real Q35 hardware has its USB2 functions), and the other
+ * ICH9 USB2 controllers of its index to their functions of that slot, as
+ * libvirt places them */
+static void
+qemuPCIAddrSetPlaceUSB2(qemuPCIAddrSet *set, virDomainDef *def)
+{
+    qemuPCIBus *root = qemuPCIAddrSetBus(set, 0);
+    size_t i;
+    size_t j;
+
+    for (i = 0; root && i < def->ncontrollers; i++) {
+        virDomainControllerDef *uhci1 = def->controllers[i];
+        unsigned int slot;
+
+        if (uhci1->type != VIR_DOMAIN_CONTROLLER_TYPE_USB ||
+            uhci1->model != VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI1 ||
+            uhci1->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
+            continue;
+        if (root->used[0x1d] == 0)
+            slot = 0x1d;
+        else if (root->used[0x1a] == 0)
+            slot = 0x1a;
+        else
+            continue;
+        if (!qemuPCIAddrSetPlaceAtFunction(set, &uhci1->info, slot, 0))
+            continue;
+        for (j = 0; j < def->ncontrollers; j++) {
+            virDomainControllerDef *cont = def->controllers[j];
+            int function = qemuUSB2Function(cont);
+
+            if (cont != uhci1 && function > 0 && cont->idx == uhci1->idx)
+                qemuPCIAddrSetPlaceAtFunction(set, &cont->info, slot, function);
+        }
     }
 }
 
 
 /* What libvirt puts at fixed slots of the chipset before assigning the
  * rest: the primary video card at 00:01.0 on q35 (00:02.0 behind PIIX3 on
- * i440fx), an ICH9 sound card at 00:1b.0 on q35 */
+ * i440fx), an ICH9 sound card at 00:1b.0 and the ICH9 USB2 controllers at
+ * 00:1d on q35 */
 /* A domain with <graphics> and no <video> gets one from libvirt (cirrus on
  * x86), at the primary video slot */
 static bool
@@ -902,6 +1041,8 @@ qemuPCIAddrSetPlaceChipsetSlots(qemuPCIAddrSet *set, virDomainDef *def)
             break;
         }
     }
+    if (virDomainDefIsQ35(def))
+        qemuPCIAddrSetPlaceUSB2(set, def);
 }
 
 

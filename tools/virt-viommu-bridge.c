@@ -18,8 +18,7 @@ vvCmdDefine(int argc, char **argv)
     g_autofree char *uri = NULL;
     gboolean printXML = FALSE;
     GOptionEntry entries[] = {
-        { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
-          N_("libvirt connection URI (default: libvirt's)"), N_("URI") },
+        VV_CONNECT_OPTION(&uri),
         { "print-xml", 0, 0, G_OPTION_ARG_NONE, &printXML,
           N_("print the converted domain instead of defining it"), NULL },
         VV_CHECK_OPTIONS(&args),
@@ -32,13 +31,9 @@ vvCmdDefine(int argc, char **argv)
     g_autofree char *out = NULL;
     const char *path;
 
-    if (!vvParseOptions("define", "DOMAIN.xml|-", entries, &argc, &argv) ||
-        !vvCheckArgsValid(&args))
+    if (!(path = vvParseOneArgCommand("define", "DOMAIN.xml|-", "DOMAIN.xml", entries,
+                                      &args, &opts, &argc, &argv)))
         return VIRT_VIOMMU_EXIT_ENV;
-    if (argc != 2)
-        return vvUsageError(_("%s takes exactly one DOMAIN.xml argument"), "define");
-    path = argv[1];
-    vvCheckArgsToOptions(&args, &opts);
     xml = g_str_equal(path, "-") ? vvReadStdin(&err) : virXMLReadFile(path, &err);
     if (!xml || !(conn = bridgeConnOpen(uri, &err)))
         return vvReportError(err);
@@ -61,8 +56,7 @@ vvCmdDumpxml(int argc, char **argv)
     g_autofree char *uri = NULL;
     gboolean inactive = FALSE;
     GOptionEntry entries[] = {
-        { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
-          N_("libvirt connection URI (default: libvirt's)"), N_("URI") },
+        VV_CONNECT_OPTION(&uri),
         { "inactive", 0, 0, G_OPTION_ARG_NONE, &inactive,
           N_("the definition, not the running domain's XML"), NULL },
         VV_CHECK_OPTIONS(&args),
@@ -73,16 +67,14 @@ vvCmdDumpxml(int argc, char **argv)
     g_autoptr(GError) err = NULL;
     g_autofree char *xml = NULL;
     g_auto(GStrv) orphans = NULL;
+    const char *name;
     size_t i;
 
-    if (!vvParseOptions("dumpxml", "NAME", entries, &argc, &argv) ||
-        !vvCheckArgsValid(&args))
+    if (!(name = vvParseOneArgCommand("dumpxml", "NAME", "NAME", entries,
+                                      &args, &opts, &argc, &argv)))
         return VIRT_VIOMMU_EXIT_ENV;
-    if (argc != 2)
-        return vvUsageError(_("%s takes exactly one NAME argument"), "dumpxml");
-    vvCheckArgsToOptions(&args, &opts);
     if (!(conn = bridgeConnOpen(uri, &err)) ||
-        !(xml = bridgeDomainDumpXML(conn, argv[1], inactive, &opts, &err)))
+        !(xml = bridgeDomainDumpXML(conn, name, inactive, &opts, &err)))
         return vvReportError(err);
     vvPrint(xml);
     /* reported, not hidden: the metadata of a bridge-defined vIOMMU is gone */
@@ -99,24 +91,21 @@ vvCmdStart(int argc, char **argv)
     g_auto(vvCheckArgs) args = { 0 };
     g_autofree char *uri = NULL;
     GOptionEntry entries[] = {
-        { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
-          N_("libvirt connection URI (default: libvirt's)"), N_("URI") },
+        VV_CONNECT_OPTION(&uri),
         VV_CHECK_OPTIONS(&args),
         { NULL }
     };
     qemuDomainPrepareOptions opts = { 0 };
     g_autoptr(bridgeConn) conn = NULL;
     g_autoptr(GError) err = NULL;
+    const char *name;
 
-    if (!vvParseOptions("start", "NAME", entries, &argc, &argv) ||
-        !vvCheckArgsValid(&args))
+    if (!(name = vvParseOneArgCommand("start", "NAME", "NAME", entries,
+                                      &args, &opts, &argc, &argv)))
         return VIRT_VIOMMU_EXIT_ENV;
-    if (argc != 2)
-        return vvUsageError(_("%s takes exactly one NAME argument"), "start");
-    vvCheckArgsToOptions(&args, &opts);
     if (!(conn = bridgeConnOpen(uri, &err)) ||
-        bridgeDomainStart(conn, argv[1], &opts, &err) < 0)
+        bridgeDomainStart(conn, name, &opts, &err) < 0)
         return vvReportError(err);
-    printf(_("Domain '%s' started\n"), argv[1]);
+    printf(_("Domain '%s' started\n"), name);
     return VIRT_VIOMMU_EXIT_OK;
 }

@@ -118,6 +118,22 @@ vvCheckArgsToOptions(const vvCheckArgs *args, qemuDomainPrepareOptions *opts)
     opts->emulator = args->emulator;
 }
 
+const char *
+vvParseOneArgCommand(const char *cmd, const char *params, const char *argName,
+                     GOptionEntry *entries, const vvCheckArgs *args,
+                     qemuDomainPrepareOptions *opts, int *argc, char ***argv)
+{
+    if (!vvParseOptions(cmd, params, entries, argc, argv) ||
+        !vvCheckArgsValid(args))
+        return NULL;
+    if (*argc != 2) {
+        vvUsageError(_("%1$s takes exactly one %2$s argument"), cmd, argName);
+        return NULL;
+    }
+    vvCheckArgsToOptions(args, opts);
+    return (*argv)[1];
+}
+
 void
 vvPrint(const char *text)
 {

@@ -13,21 +13,6 @@
 #include "qemu_opaque.h"
 #include "qemu_viommu.h"
 
-/* Parse the options of a command taking exactly one DOMAIN.xml. */
-static const char *
-vvParseDomainCommand(const char *cmd, GOptionEntry *entries,
-                     const vvCheckArgs *args, int *argc, char ***argv)
-{
-    if (!vvParseOptions(cmd, "DOMAIN.xml", entries, argc, argv) ||
-        !vvCheckArgsValid(args))
-        return NULL;
-    if (*argc != 2) {
-        vvUsageError(_("%s takes exactly one DOMAIN.xml argument"), cmd);
-        return NULL;
-    }
-    return (*argv)[1];
-}
-
 /* Say once, on stderr, what the command line leaves out: the parts of the
  * domain the model does not hold and the modeled devices the builder does
  * not express (libvirt would translate them). */
@@ -60,9 +45,9 @@ vvCmdValidate(int argc, char **argv)
     g_autoptr(GError) err = NULL;
     const char *path;
 
-    if (!(path = vvParseDomainCommand("validate", entries, &args, &argc, &argv)))
+    if (!(path = vvParseOneArgCommand("validate", "DOMAIN.xml", "DOMAIN.xml", entries,
+                                      &args, &opts, &argc, &argv)))
         return VIRT_VIOMMU_EXIT_ENV;
-    vvCheckArgsToOptions(&args, &opts);
     if (!(prep = qemuDomainPrepareFile(path, &opts, &err)))
         return vvReportError(err);
     if (verbose)
@@ -110,9 +95,9 @@ vvCmdDomxmlToNative(int argc, char **argv)
     g_autofree char *line = NULL;
     const char *path;
 
-    if (!(path = vvParseDomainCommand("domxml-to-native", entries, &args, &argc, &argv)))
+    if (!(path = vvParseOneArgCommand("domxml-to-native", "DOMAIN.xml", "DOMAIN.xml", entries,
+                                      &args, &opts, &argc, &argv)))
         return VIRT_VIOMMU_EXIT_ENV;
-    vvCheckArgsToOptions(&args, &opts);
     if (uri)
         return vvDomxmlToNativeConnect(uri, path, &opts);
     if (!(prep = qemuDomainPrepareFile(path, &opts, &err)) ||
@@ -143,9 +128,9 @@ vvCmdExplain(int argc, char **argv)
     g_autofree char *out = NULL;
     const char *path;
 
-    if (!(path = vvParseDomainCommand("explain", entries, &args, &argc, &argv)))
+    if (!(path = vvParseOneArgCommand("explain", "DOMAIN.xml", "DOMAIN.xml", entries,
+                                      &args, &opts, &argc, &argv)))
         return VIRT_VIOMMU_EXIT_ENV;
-    vvCheckArgsToOptions(&args, &opts);
     /* the host verdicts are part of the answer, not a reason to stop */
     opts.skipHost = true;
     if (!(prep = qemuDomainPrepareFile(path, &opts, &err)))

@@ -78,6 +78,21 @@ bool vvCheckArgsValid(const vvCheckArgs *args);
 void vvCheckArgsToOptions(const vvCheckArgs *args,
                           qemuDomainPrepareOptions *opts);
 
+/* Parse the options of @cmd, a command taking exactly one @argName
+ * argument (@params in its usage line), check the shared options in
+ * @args and fill @opts from them. Returns the argument, or NULL after a
+ * usage error was printed. */
+const char *vvParseOneArgCommand(const char *cmd, const char *params,
+                                 const char *argName, GOptionEntry *entries,
+                                 const vvCheckArgs *args,
+                                 qemuDomainPrepareOptions *opts,
+                                 int *argc, char ***argv);
+
+/* --connect of the commands that work through a libvirt connection */
+#define VV_CONNECT_OPTION(uri) \
+    { "connect", 'c', 0, G_OPTION_ARG_STRING, (uri), \
+      N_("libvirt connection URI (default: libvirt's)"), N_("URI") }
+
 /* Write @text to stdout followed by nothing (the text carries its own \n) */
 void vvPrint(const char *text);
 

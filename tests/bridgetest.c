@@ -444,87 +444,44 @@ testDumpAndStartRefuse(const testCase *tc, const char *name, const char *expect)
     return testCompare(expect, err->message, "start error");
 }
 
-/* The converted domain of @tc with @re replaced by @replacement, defined
- * with libvirt alone: dumpxml and start report @expect */
+/* A converted domain edited behind our back with libvirt alone (virsh
+ * edit): dumpxml and start of it report what no longer agrees */
+typedef struct {
+    const char *title;
+    const char *name;          /* the qemuxmlconfdata domain */
+    const char *pattern;       /* a GRegex over the converted domain */
+    const char *replacement;   /* its replacement (\1 ... allowed) */
+    const char *expect;        /* what dumpxml and start report */
+    testCase *tc;              /* set when registered */
+} testEditCase;
+
 static int
-testEditAndRefuse(const testCase *tc, GRegex *re, const char *replacement,
-                  const char *expect)
+testEdited(const void *opaque)
 {
+    const testEditCase *e = opaque;
+    g_autoptr(GRegex) re = g_regex_new(e->pattern, 0, 0, NULL);
     g_autofree char *path = NULL;
-    g_autofree char *xml = testCaseXML(tc, &path);
+    g_autofree char *xml = testCaseXML(e->tc, &path);
     g_autoptr(GError) err = NULL;
     g_autofree char *conv = NULL;
     g_autofree char *edited = NULL;
     g_autofree char *name = NULL;
     int ret;
 
-    if (!xml || !(conv = bridgeDomainConvert(conn, xml, path, &tc->opts, &err)))
+    if (!xml || !(conv = bridgeDomainConvert(conn, xml, path, &e->tc->opts, &err)))
         return testFail("convert", err);
-    edited = g_regex_replace(re, conv, -1, 0, replacement, 0, NULL);
+    edited = g_regex_replace(re, conv, -1, 0, e->replacement, 0, NULL);
     if (g_str_equal(edited, conv)) {
         g_printerr("nothing edited in:\n%s\n", conv);
         return -1;
     }
     if (!(name = bridgeConnDefine(conn, edited, &err)))
         return testFail("plain define", err);
-    ret = testDumpAndStartRefuse(tc, name, expect);
+    ret = testDumpAndStartRefuse(e->tc, name, e->expect);
     bridgeConnRemove(conn, name, &err);
     return ret;
 }
 
-/* An override edited behind our back: dumpxml and start report it. The
- * property is the qemu layer's name for this QEMU (x-scalable-mode on
- * 10.0, scalable-mode on 11.x). */
-static int
-testEditedOverride(const void *opaque)
-{
-    const char *prop = g_str_equal(qemuVersion, "10.0") ? "x-scalable-mode" : "scalable-mode";
-    g_autofree char *pattern = g_strdup_printf("(<qemu:property name='%s' type='bool' value=)'true'",
-                                               prop);
-    g_autoptr(GRegex) re = g_regex_new(pattern, 0, 0, NULL);
-    g_autofree char *expect = g_strdup_printf("unsupported configuration: the <qemu:override> of <iommu> 'ua-iommu0' sets '%s' to bool 'false', but the virt-viommu metadata records bool 'true': the two disagree (was one of them edited?)",
-                                              prop);
-
-    return testEditAndRefuse(opaque, re, "\\1'false'", expect);
-}
-
-/* The metadata edited behind our back, the override left as it was: the
- * domain the user would see is not what QEMU gets. On QEMU 10.0 a 1-bit
- * PASID is x-pasid-mode, on 11.x pasid-bits. */
-static int
-testEditedMetadata(const void *opaque)
-{
-    g_autoptr(GRegex) re = g_regex_new("<viommu:driver scalable_mode=\"on\" pasid_bits=\"1\"/>",
-                                       0, 0, NULL);
-    bool old = g_str_equal(qemuVersion, "10.0");
-    g_autofree char *expect = g_strdup_printf("unsupported configuration: <iommu> 'ua-iommu0': '%s' is %s with its <qemu:override> but unset with the virt-viommu metadata: the two disagree (was one of them edited?)",
-                                              old ? "x-pasid-mode" : "pasid-bits",
-                                              old ? "true" : "1");
-
-    return testEditAndRefuse(opaque, re, "<viommu:driver scalable_mode=\"on\"/>", expect);
-}
-
-/* The metadata of a hostdev edited: its vpasidCapOffset no longer what the
- * vfio-pci override gives */
-static int
-testEditedHostdevMetadata(const void *opaque)
-{
-    g_autoptr(GRegex) re = g_regex_new("vpasidCapOffset=\"0xd00\"", 0, 0, NULL);
-
-    return testEditAndRefuse(opaque, re, "vpasidCapOffset=\"0xd04\"",
-                             "unsupported configuration: <hostdev> 'ua-hostdev0': 'x-vpasid-cap-offset' is 3328 with its <qemu:override> but 3332 with the virt-viommu metadata: the two disagree (was one of them edited?)");
-}
-
-/* The same for the vfio-pci override of a hostdev's vpasidCapOffset */
-static int
-testEditedHostdevOverride(const void *opaque)
-{
-    g_autoptr(GRegex) re = g_regex_new("(<qemu:property name='x-vpasid-cap-offset' type='unsigned' value=)'3328'",
-                                       0, 0, NULL);
-
-    return testEditAndRefuse(opaque, re, "\\1'3332'",
-                             "unsupported configuration: the <qemu:override> of <hostdev> 'ua-hostdev0' sets 'x-vpasid-cap-offset' to unsigned '3332', but the virt-viommu metadata records unsigned '3328': the two disagree (was one of them edited?)");
-}
 
 /* Define @bad with VIRT_VIOMMU_LIBVIRT_SCHEMADIR set to @dir (NULL:
  * unset): refused with @expect, nothing defined */
@@ -637,17 +594,6 @@ testNameExists(const void *opaque)
     g_clear_error(&err);
     bridgeConnRemove(conn, name, &err);
     return ret;
-}
-
-/* Metadata corrupted behind our back (no alias=): dumpxml and start say so
- * and nothing runs */
-static int
-testCorruptedMetadata(const void *opaque)
-{
-    g_autoptr(GRegex) re = g_regex_new("<viommu:iommu alias=\"ua-iommu0\"", 0, 0, NULL);
-
-    return testEditAndRefuse(opaque, re, "<viommu:iommu",
-                             "XML error: the virt-viommu metadata is corrupted: a record for <iommu> has no alias=");
 }
 
 /* Metadata removed by hand (virsh edit): the overrides the bridge wrote are
@@ -859,6 +805,23 @@ testCaseNew(GPtrArray *cases, const char *name, const char *arch)
     return tc;
 }
 
+/* Run @edits (@n of them); a case without its own test case gets one of
+ * its domain */
+static int
+testEditCases(GPtrArray *cases, testEditCase *edits, size_t n)
+{
+    int ret = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!edits[i].tc)
+            edits[i].tc = testCaseNew(cases, edits[i].name, "x86_64");
+        if (virTestRun(edits[i].title, testEdited, &edits[i]) < 0)
+            ret = -1;
+    }
+    return ret;
+}
+
 /* The domains this QEMU version accepts (NAME.ARCH-VERSION.args) round
  * trip; those it refuses (.err) are refused with the same message. */
 static int
@@ -1008,12 +971,23 @@ testHostdevDomains(GPtrArray *cases, const char *libvirtVersion)
                                 fn == testRoundTrip ? "round trip" : "refused", n);
         if (virTestRun(title, fn, tc) < 0)
             ret = -1;
-        if (fn == testRoundTrip && g_str_equal(n, "intel-nesting-vpasid-offset") &&
-            (virTestRun("edited vfio-pci override reported",
-                        testEditedHostdevOverride, tc) < 0 ||
-             virTestRun("edited hostdev metadata reported",
-                        testEditedHostdevMetadata, tc) < 0))
-            ret = -1;
+        if (fn == testRoundTrip && g_str_equal(n, "intel-nesting-vpasid-offset")) {
+            /* the vfio-pci override of vpasidCapOffset, and its metadata */
+            testEditCase edits[] = {
+                { "edited vfio-pci override reported", n,
+                  "(<qemu:property name='x-vpasid-cap-offset' type='unsigned' value=)'3328'",
+                  "\\1'3332'",
+                  "unsupported configuration: the <qemu:override> of <hostdev> 'ua-hostdev0' sets 'x-vpasid-cap-offset' to unsigned '3332', but the virt-viommu metadata records unsigned '3328': the two disagree (was one of them edited?)",
+                  tc },
+                { "edited hostdev metadata reported", n,
+                  "vpasidCapOffset=\"0xd00\"", "vpasidCapOffset=\"0xd04\"",
+                  "unsupported configuration: <hostdev> 'ua-hostdev0': 'x-vpasid-cap-offset' is 3328 with its <qemu:override> but 3332 with the virt-viommu metadata: the two disagree (was one of them edited?)",
+                  tc },
+            };
+
+            if (testEditCases(cases, edits, G_N_ELEMENTS(edits)) < 0)
+                ret = -1;
+        }
     }
     if (testExamples(cases, exampleHostdevDomains, "intel-server-sm") < 0)
         ret = -1;
@@ -1140,11 +1114,35 @@ mymain(void)
                 ret = -1;
         }
     }
+    /* the property names are the qemu layer's for this QEMU: on 10.0
+     * x-scalable-mode, and a 1-bit PASID is x-pasid-mode; on 11.x
+     * scalable-mode and pasid-bits */
+    {
+        bool old = g_str_equal(qemuVersion, "10.0");
+        testEditCase edits[] = {
+            { "edited override reported", "intel-scalable-mode",
+              old ? "(<qemu:property name='x-scalable-mode' type='bool' value=)'true'" :
+                    "(<qemu:property name='scalable-mode' type='bool' value=)'true'",
+              "\\1'false'",
+              old ? "unsupported configuration: the <qemu:override> of <iommu> 'ua-iommu0' sets 'x-scalable-mode' to bool 'false', but the virt-viommu metadata records bool 'true': the two disagree (was one of them edited?)" :
+                    "unsupported configuration: the <qemu:override> of <iommu> 'ua-iommu0' sets 'scalable-mode' to bool 'false', but the virt-viommu metadata records bool 'true': the two disagree (was one of them edited?)",
+              NULL },
+            { "corrupted metadata reported", "intel-nesting-emulated",
+              "<viommu:iommu alias=\"ua-iommu0\"", "<viommu:iommu",
+              "XML error: the virt-viommu metadata is corrupted: a record for <iommu> has no alias=",
+              NULL },
+            { "edited metadata reported", "intel-scalable-pasid-1bit",
+              "<viommu:driver scalable_mode=\"on\" pasid_bits=\"1\"/>",
+              "<viommu:driver scalable_mode=\"on\"/>",
+              old ? "unsupported configuration: <iommu> 'ua-iommu0': 'x-pasid-mode' is true with its <qemu:override> but unset with the virt-viommu metadata: the two disagree (was one of them edited?)" :
+                    "unsupported configuration: <iommu> 'ua-iommu0': 'pasid-bits' is 1 with its <qemu:override> but unset with the virt-viommu metadata: the two disagree (was one of them edited?)",
+              NULL },
+        };
+
+        if (testEditCases(cases, edits, G_N_ELEMENTS(edits)) < 0)
+            ret = -1;
+    }
     if (virTestRun("unknown connection URI", testUnknownURI, NULL) < 0 ||
-        virTestRun("edited override reported", testEditedOverride,
-                   testCaseNew(cases, "intel-scalable-mode", "x86_64")) < 0 ||
-        virTestRun("corrupted metadata reported", testCorruptedMetadata,
-                   testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
         virTestRun("removed metadata reported", testRemovedMetadata,
                    testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
         virTestRun("round trip with the user's own metadata", testRoundTrip,
@@ -1153,8 +1151,6 @@ mymain(void)
                    quoted) < 0 ||
         virTestRun("the user's own override of a property virt-viommu sets", testRefused,
                    userOverride) < 0 ||
-        virTestRun("edited metadata reported", testEditedMetadata,
-                   testCaseNew(cases, "intel-scalable-pasid-1bit", "x86_64")) < 0 ||
         virTestRun("grammar refusal names the grammar's libvirt", testGrammarRefusal,
                    testCaseNew(cases, "intel-nesting-emulated", "x86_64")) < 0 ||
         virTestRun("name exists: libvirt refuses, nothing changes", testNameExists,

@@ -355,38 +355,68 @@ bridgeFirstDifference(JsonObject *want, JsonObject *have)
     return NULL;
 }
 
-/* Each recorded device of @base's metadata: take its override out of
- * @base, and remember (element, alias, override) in @taken */
+/* A recorded device of the metadata, and its override taken out of the
+ * domain */
+typedef struct {
+    char *element;        /* "iommu", "hostdev" */
+    char *alias;
+    xmlNodePtr override;  /* its <qemu:device>, unlinked; NULL: none */
+} bridgeRecordedDevice;
+
 static void
-bridgeTakeOverrides(xmlNodePtr root, GPtrArray *taken)
+bridgeRecordedDeviceFree(bridgeRecordedDevice *dev)
 {
+    g_free(dev->element);
+    g_free(dev->alias);
+    if (dev->override)
+        xmlFreeNode(dev->override);
+    g_free(dev);
+}
+
+/* Each recorded device of @root's metadata, its override taken out of
+ * @root; the metadata removed */
+static GPtrArray *
+bridgeTakeOverrides(xmlNodePtr root)
+{
+    GPtrArray *devs = g_ptr_array_new_with_free_func((GDestroyNotify)bridgeRecordedDeviceFree);
     xmlNodePtr ours = bridgeMetadataOf(root);
     xmlNodePtr rec;
 
     for (rec = ours ? ours->children : NULL; rec; rec = rec->next) {
+        bridgeRecordedDevice *dev;
         g_autofree char *alias = NULL;
 
         if (rec->type != XML_ELEMENT_NODE || !(alias = virXMLPropString(rec, "alias")))
             continue;
-        g_ptr_array_add(taken, g_strdup((const char *)rec->name));
-        g_ptr_array_add(taken, g_strdup(alias));
-        g_ptr_array_add(taken, bridgeTakeOverride(root, alias));
+        dev = g_new0(bridgeRecordedDevice, 1);
+        dev->element = g_strdup((const char *)rec->name);
+        dev->override = bridgeTakeOverride(root, alias);
+        dev->alias = g_steal_pointer(&alias);
+        g_ptr_array_add(devs, dev);
     }
     bridgeRemoveUpwards(ours, root);
+    return devs;
 }
 
-static void
-bridgeTakenFree(GPtrArray *taken)
+/* @dev as the user's domain gives it (@want) and as libvirt's gives it with
+ * its override applied (@have): the same properties? */
+static int
+bridgeCompareRecorded(const bridgeRecordedDevice *dev, JsonObject *want,
+                      JsonObject *have, GError **error)
 {
-    guint i;
+    const char *key = "driver";   /* one side lacks the device */
+    g_autofree char *a = NULL;
+    g_autofree char *b = NULL;
 
-    for (i = 0; i + 2 < taken->len; i += 3) {
-        g_free(taken->pdata[i]);
-        g_free(taken->pdata[i + 1]);
-        if (taken->pdata[i + 2])
-            xmlFreeNode(taken->pdata[i + 2]);
-    }
-    g_ptr_array_unref(taken);
+    if (!want && !have)
+        return 0;   /* not on the command line (an unassigned hostdev) */
+    if (want && have && !(key = bridgeFirstDifference(want, have)))
+        return 0;
+    a = bridgeJsonMember(have, key);
+    b = bridgeJsonMember(want, key);
+    return virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                          _("<%1$s> '%2$s': '%3$s' is %4$s with its <qemu:override> but %5$s with the virt-viommu metadata: the two disagree (was one of them edited?)"),
+                          dev->element, dev->alias, key, a, b);
 }
 
 int
@@ -394,59 +424,36 @@ bridgeCheckAgreement(const char *xml, const virQEMUCaps *caps, GError **error)
 {
     g_autoptr(xmlDoc) aliased = virXMLParse(NULL, xml, "domain", error);
     g_autoptr(xmlDoc) base = NULL;
+    g_autoptr(GPtrArray) recorded = NULL;
     g_autoptr(GHashTable) want = NULL;
     g_autoptr(GHashTable) have = NULL;
     g_autofree char *wantXML = NULL;
     g_autofree char *baseXML = NULL;
-    GPtrArray *taken = g_ptr_array_new();
-    int ret = -1;
     guint i;
     int rc;
 
     if (!aliased || (rc = bridgeRestoreDoc(aliased, true, error)) < 0)
-        goto cleanup;
-    ret = 0;
+        return -1;
     if (rc == 0)
-        goto cleanup;
-    ret = -1;
+        return 0;   /* no metadata of ours */
     if (!(base = virXMLParse(NULL, xml, "domain", error)))
-        goto cleanup;
-    bridgeTakeOverrides(xmlDocGetRootElement(base), taken);
+        return -1;
+    recorded = bridgeTakeOverrides(xmlDocGetRootElement(base));
     wantXML = virXMLFormatRoot(aliased);
     baseXML = virXMLFormatRoot(base);
     if (!(want = bridgeBuildDevices(wantXML, caps, error)) ||
         !(have = bridgeBuildDevices(baseXML, caps, error)))
-        goto cleanup;
-    for (i = 0; i + 2 < taken->len; i += 3) {
-        const char *element = taken->pdata[i];
-        const char *alias = taken->pdata[i + 1];
-        JsonObject *w = g_hash_table_lookup(want, alias);
-        JsonObject *h = NULL;
-        const char *key;
-        g_autofree char *a = NULL;
-        g_autofree char *b = NULL;
+        return -1;
+    for (i = 0; i < recorded->len; i++) {
+        const bridgeRecordedDevice *dev = g_ptr_array_index(recorded, i);
 
-        if (taken->pdata[i + 2] &&
-            bridgeApplyOverride(have, element, alias, taken->pdata[i + 2], error) < 0)
-            goto cleanup;
-        h = g_hash_table_lookup(have, alias);
-        if (!w && !h)
-            continue;   /* not on the command line (an unassigned hostdev) */
-        if (!(key = bridgeFirstDifference(w ? w : h, h ? h : w)) && w && h)
-            continue;
-        if (!key)
-            key = "driver";
-        a = bridgeJsonMember(h, key);
-        b = bridgeJsonMember(w, key);
-        virReportError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<%1$s> '%2$s': '%3$s' is %4$s with its <qemu:override> but %5$s with the virt-viommu metadata: the two disagree (was one of them edited?)"),
-                       element, alias, key, a, b);
-        goto cleanup;
+        if ((dev->override &&
+             bridgeApplyOverride(have, dev->element, dev->alias, dev->override, error) < 0) ||
+            bridgeCompareRecorded(dev, g_hash_table_lookup(want, dev->alias),
+                                  g_hash_table_lookup(have, dev->alias), error) < 0)
+            return -1;
     }
-    ret = 0;
- cleanup:
-    bridgeTakenFree(taken);
-    return ret;
+    return 0;
 }
 
 /* Is @alias one the bridge gives: @prefix and a number? */

@@ -919,76 +919,49 @@ qemuPCIAddrSetFindDev(qemuPCIAddrSet *set, const virDomainDeviceInfo *info)
 }
 
 
-/* Put an unaddressed device at function @function of the slot of the
- * root bus the chipset has for it, if that function is free (else it is
- * assigned like any other) */
-static bool
-qemuPCIAddrSetPlaceAtFunction(qemuPCIAddrSet *set, virDomainDeviceInfo *info,
-                              unsigned int slot, unsigned int function)
+/* Put an unaddressed device at the slot of the root bus the chipset has
+ * for it, if that slot is free (else it is assigned like any other) */
+static void
+qemuPCIAddrSetPlaceAt(qemuPCIAddrSet *set, virDomainDeviceInfo *info,
+                      unsigned int slot)
 {
     qemuPCIBus *root = qemuPCIAddrSetBus(set, 0);
     qemuPCIDev *dev = qemuPCIAddrSetFindDev(set, info);
 
     if (!dev || !root || info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE ||
-        root->used[slot] & (1 << function))
-        return false;
-    qemuPCIBusTake(root, slot, function, dev);
+        root->used[slot] != 0)
+        return;
+    qemuPCIBusTake(root, slot, 0, dev);
     qemuPCIDevAt(dev, 0, slot);
     dev->placed = true;
     if (!set->dryRun) {
         info->type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI;
         memset(&info->pci, 0, sizeof(info->pci));
         info->pci.slot = slot;
-        info->pci.function = function;
     }
-    return true;
-}
-
-/* The same at function 0 of a slot nothing uses yet */
-static void
-qemuPCIAddrSetPlaceAt(qemuPCIAddrSet *set, virDomainDeviceInfo *info,
-                      unsigned int slot)
-{
-    qemuPCIBus *root = qemuPCIAddrSetBus(set, 0);
-
-    if (root && root->used[slot] == 0)
-        qemuPCIAddrSetPlaceAtFunction(set, info, slot, 0);
 }
 
 /* q35: an unaddressed ICH9 UHCI1 goes to 00:1d.0, or 00:1a.0 when 1d is
- * taken (where real Q35 hardware has its USB2 functions), and the other
- * ICH9 USB2 controllers of its index to their functions of that slot, as
- * libvirt places them */
+ * taken (where real Q35 hardware has its USB2 functions); the other ICH9
+ * USB2 controllers of its index join it when addresses are assigned
+ * (qemuPCIAddrSetAssignUSB2), as libvirt places them */
 static void
 qemuPCIAddrSetPlaceUSB2(qemuPCIAddrSet *set, virDomainDef *def)
 {
     qemuPCIBus *root = qemuPCIAddrSetBus(set, 0);
     size_t i;
-    size_t j;
 
     for (i = 0; root && i < def->ncontrollers; i++) {
         virDomainControllerDef *uhci1 = def->controllers[i];
-        unsigned int slot;
 
         if (uhci1->type != VIR_DOMAIN_CONTROLLER_TYPE_USB ||
             uhci1->model != VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI1 ||
             uhci1->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE)
             continue;
         if (root->used[0x1d] == 0)
-            slot = 0x1d;
-        else if (root->used[0x1a] == 0)
-            slot = 0x1a;
+            qemuPCIAddrSetPlaceAt(set, &uhci1->info, 0x1d);
         else
-            continue;
-        if (!qemuPCIAddrSetPlaceAtFunction(set, &uhci1->info, slot, 0))
-            continue;
-        for (j = 0; j < def->ncontrollers; j++) {
-            virDomainControllerDef *cont = def->controllers[j];
-            int function = qemuUSB2Function(cont);
-
-            if (cont != uhci1 && function > 0 && cont->idx == uhci1->idx)
-                qemuPCIAddrSetPlaceAtFunction(set, &cont->info, slot, function);
-        }
+            qemuPCIAddrSetPlaceAt(set, &uhci1->info, 0x1a);
     }
 }
 
